@@ -1,0 +1,80 @@
+"""The steps of ``create_app``: each registers one concern on the application."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from marketplace.config import Config
+
+
+def configure(app: Flask, overrides: Mapping[str, Any] | None) -> None:
+    """Load defaults, apply overrides, resolve the secret key and set up logging."""
+    from marketplace.logs import configure_logging
+    from marketplace.secret_key import resolve_secret_key
+
+    app.config.from_object(Config)
+    if overrides:
+        app.config.update(overrides)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config["SECRET_KEY"] = resolve_secret_key(app)
+    configure_logging(app)
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the extension instances and wire Flask-Login and Babel selectors."""
+    from marketplace import models  # noqa: F401  (register every table on the metadata)
+    from marketplace.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from marketplace.i18n import select_locale, select_timezone
+    from marketplace.services.accounts import load_user_by_session_token
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    login_manager.session_protection = "strong"
+    login_manager.user_loader(load_user_by_session_token)
+
+
+def register_blueprints(app: Flask) -> None:
+    """Mount one blueprint per audience."""
+    from marketplace.admin import bp as admin_bp
+    from marketplace.auth import bp as auth_bp
+    from marketplace.candidates import bp as candidates_bp
+    from marketplace.coordination import bp as coordination_bp
+    from marketplace.organisations import bp as organisations_bp
+    from marketplace.public import bp as public_bp
+
+    app.register_blueprint(public_bp)
+    app.register_blueprint(auth_bp, url_prefix="/auth")
+    app.register_blueprint(candidates_bp, url_prefix="/candidates")
+    app.register_blueprint(organisations_bp, url_prefix="/organisations")
+    app.register_blueprint(coordination_bp, url_prefix="/coordination")
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+
+
+def register_errors(app: Flask) -> None:
+    """Error pages in the user's language."""
+    from marketplace.errors import register_error_handlers
+
+    register_error_handlers(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Filters and globals used by templates (dates in JST, fiscal years, scheme names)."""
+    from marketplace.i18n import register_template_helpers as register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    """``flask users``, ``flask seed``."""
+    from marketplace.cli import register_cli
+
+    register_cli(app)

@@ -1,0 +1,152 @@
+"""Views of the auth blueprint."""
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from marketplace.auth import bp
+from marketplace.auth.forms import ForgotPasswordForm, LoginForm, RegisterForm, ResendForm, ResetPasswordForm
+from marketplace.extensions import db, limiter
+from marketplace.i18n import current_language
+from marketplace.models import OrgKind, Role
+from marketplace.services import accounts, reference
+from marketplace.services.errors import Conflict, DomainError
+from marketplace.urls import home_for, safe_next
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _reset_limit() -> str:
+    return current_app.config["RESET_RATE_LIMIT"]
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register() -> str | Response | tuple[str, int]:
+    if current_user.is_authenticated:
+        return redirect(home_for(current_user))
+    form = RegisterForm()
+    form.org_prefecture.choices = [("", _("選択してください"))] + reference.prefecture_choices(current_language())
+    municipalities = reference.municipality_choices(form.org_prefecture.data or None)
+    form.municipality_codes = {code for code, _name in municipalities}
+    form.org_municipality.choices = [("", _("指定しない"))] + municipalities
+    if form.validate_on_submit():
+        new_org = None
+        if form.role.data == Role.MEMBER.value:
+            new_org = accounts.NewOrganisation(
+                name=form.org_name.data,
+                kind=OrgKind(form.org_kind.data),
+                prefecture_code=form.org_prefecture.data,
+                municipality_code=form.org_municipality.data or None,
+            )
+        try:
+            accounts.register(
+                form.email.data, form.password.data, Role(form.role.data), form.display_name.data,
+                current_language(), new_org,
+            )
+        except Conflict:
+            # Same answer as a new registration, so the form does not reveal who has an account;
+            # the owner of the address is told by mail instead.
+            db.session.rollback()
+            accounts.send_already_registered_notice(form.email.data)
+            return render_template("auth/check_email.html", email=form.email.data)
+        except DomainError as exc:
+            db.session.rollback()
+            form.password.errors.append(exc.message)
+            return render_template("auth/register.html", form=form), exc.status_code
+        db.session.commit()
+        return render_template("auth/check_email.html", email=form.email.data)
+    status = 400 if form.is_submitted() else 200
+    return render_template("auth/register.html", form=form), status
+
+
+@bp.route("/verify/<token>")
+def verify_email(token: str) -> str | tuple[str, int]:
+    # Following the link changes one timestamp, once; it is idempotent like a GET should be.
+    user = accounts.verify_email(token)
+    if user is None:
+        return render_template("auth/verify_failed.html", form=ResendForm()), 400
+    db.session.commit()
+    return render_template("auth/verified.html")
+
+
+@bp.route("/verify/resend", methods=["GET", "POST"])
+@limiter.limit(_reset_limit, methods=["POST"])
+def resend_verification() -> str | tuple[str, int]:
+    form = ResendForm()
+    if form.validate_on_submit():
+        user = accounts.find_user_by_email(form.email.data)
+        if user is not None and not user.email_verified:
+            accounts.send_verification_email(user)
+        return render_template("auth/check_email.html", email=form.email.data)
+    status = 400 if form.is_submitted() else 200
+    return render_template("auth/resend.html", form=form), status
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login() -> str | Response | tuple[str, int]:
+    if current_user.is_authenticated:
+        return redirect(home_for(current_user))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = accounts.authenticate(form.email.data, form.password.data)
+        if user is None:
+            db.session.rollback()
+            flash(_("メールアドレスまたはパスワードが正しくありません。"), "error")
+            return render_template("auth/login.html", form=form), 401
+        if not user.email_verified:
+            db.session.rollback()
+            flash(_("メールアドレスの確認が済んでいません。届いたメールのリンクを開いてください。"), "error")
+            return render_template("auth/login.html", form=form, show_resend=True), 403
+        accounts.record_login(user)
+        db.session.commit()
+        login_user(user)
+        return redirect(safe_next(request.args.get("next")) or home_for(user))
+    status = 400 if form.is_submitted() else 200
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout() -> Response:
+    accounts.record_logout(current_user._get_current_object())
+    db.session.commit()
+    logout_user()
+    flash(_("ログアウトしました。"), "info")
+    return redirect(url_for("public.home"))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(_reset_limit, methods=["POST"])
+def forgot_password() -> str | tuple[str, int]:
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        accounts.send_password_reset(form.email.data)
+        return render_template("auth/reset_sent.html")
+    status = 400 if form.is_submitted() else 200
+    return render_template("auth/forgot.html", form=form), status
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@limiter.limit(_reset_limit, methods=["POST"])
+def reset_password(token: str) -> str | Response | tuple[str, int]:
+    user = accounts.user_for_reset_token(token)
+    if user is None:
+        return render_template("auth/reset_failed.html"), 400
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.reset_password(user, form.password.data)
+        except DomainError as exc:
+            db.session.rollback()
+            form.password.errors.append(exc.message)
+            return render_template("auth/reset.html", form=form), 400
+        db.session.commit()
+        flash(_("パスワードを変更しました。新しいパスワードでログインしてください。"), "info")
+        return redirect(url_for("auth.login"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("auth/reset.html", form=form), status

@@ -1,0 +1,6 @@
+"""Coordinators' workspace."""
+from flask import Blueprint
+
+bp = Blueprint("coordination", __name__)
+
+from marketplace.coordination import views  # noqa: E402,F401

@@ -1,0 +1,89 @@
+"""Language selection and Japanese-style formatting of dates, times and fiscal years."""
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app, session
+from flask_babel import get_locale
+from flask_login import current_user
+
+JST = ZoneInfo("Asia/Tokyo")
+#: First day of the Reiwa era; fiscal years start in April.
+REIWA_START_YEAR = 2019
+
+
+def select_locale() -> str:
+    """The signed-in user's language, else the one chosen in this session, else Japanese."""
+    languages = current_app.config["LANGUAGES"]
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    chosen = session.get("lang")
+    if chosen in languages:
+        return chosen
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def select_timezone() -> str:
+    """Everyone sees Japan time."""
+    return "Asia/Tokyo"
+
+
+def current_language() -> str:
+    """``ja`` or ``en`` for the current request."""
+    locale = get_locale()
+    return locale.language if locale else "ja"
+
+
+def to_jst(value: datetime) -> datetime:
+    """Convert an aware (or naive-UTC) datetime to Japan time."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(JST)
+
+
+def fiscal_year(day: date) -> int:
+    """The Japanese fiscal year (April–March) that ``day`` falls in, as a Gregorian year."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def reiwa_fiscal_year_label(fy: int, language: str = "ja") -> str:
+    """``令和8年度`` for FY2026 in Japanese, ``FY2026 (R8)`` in English."""
+    era_year = fy - REIWA_START_YEAR + 1
+    if language == "en":
+        return f"FY{fy} (R{era_year})"
+    return "令和元年度" if era_year == 1 else f"令和{era_year}年度"
+
+
+def format_date(value: date | datetime | None, language: str | None = None) -> str:
+    """``2026年11月27日`` in Japanese, ``2026-11-27`` in English; datetimes are shown in JST."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = to_jst(value).date()
+    language = language or current_language()
+    if language == "en":
+        return value.isoformat()
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def format_datetime(value: datetime | None, language: str | None = None) -> str:
+    """A timestamp in JST, e.g. ``2026年11月27日 09:05``."""
+    if value is None:
+        return ""
+    local = to_jst(value)
+    return f"{format_date(local.date(), language)} {local:%H:%M}"
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Expose the formatters as Jinja filters and globals."""
+    from marketplace.schemes import SCHEME_NAMES, scheme_name
+
+    app.jinja_env.filters["date_ja"] = format_date
+    app.jinja_env.filters["datetime_jst"] = format_datetime
+    app.jinja_env.filters["fiscal_year"] = lambda d: reiwa_fiscal_year_label(
+        fiscal_year(to_jst(d).date() if isinstance(d, datetime) else d), current_language()
+    )
+    app.jinja_env.filters["scheme_name"] = lambda code: scheme_name(code, current_language())
+    app.jinja_env.globals["current_language"] = current_language
+    app.jinja_env.globals["SCHEMES"] = list(SCHEME_NAMES)

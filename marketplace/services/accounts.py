@@ -1,0 +1,221 @@
+"""Account use cases: registration, email verification, login, password reset."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import current_app, render_template, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from marketplace.extensions import db
+from marketplace.models import Organisation, OrgKind, Role, User, utcnow
+from marketplace.services import tokens
+from marketplace.services.errors import Conflict, DomainError
+from marketplace.services.mail import Mail, send_mail
+from marketplace.services.passwords import hash_password, needs_rehash, password_problems, verify_password
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class NewOrganisation:
+    """What a member gives about the organisation they register for."""
+
+    name: str
+    kind: OrgKind
+    prefecture_code: str
+    municipality_code: str | None = None
+
+
+def normalise_email(email: str) -> str:
+    """Trim and lower-case an address so that one person has one account."""
+    return email.strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
+
+
+def load_user_by_session_token(token: str) -> User | None:
+    """Flask-Login loader: the cookie holds the rotating session token, not the id."""
+    return db.session.scalar(sa.select(User).where(User.session_token == token, User.active.is_(True)))
+
+
+def create_user(
+    email: str,
+    password: str,
+    role: Role,
+    *,
+    display_name: str = "",
+    locale: str = "ja",
+    organisation: Organisation | None = None,
+    verified: bool = False,
+) -> User:
+    """Create an account. Raises ``Conflict`` for a taken email, ``DomainError`` for a weak password."""
+    email = normalise_email(email)
+    if find_user_by_email(email) is not None:
+        raise Conflict(_("このメールアドレスは既に登録されています。"))
+    problems = password_problems(password, email)
+    if problems:
+        raise DomainError(" ".join(problems))
+    user = User(
+        email=email,
+        password_hash=hash_password(password),
+        role=role,
+        display_name=display_name.strip(),
+        locale=locale,
+        organisation=organisation,
+        email_verified_at=utcnow() if verified else None,
+    )
+    db.session.add(user)
+    db.session.flush()
+    logger.info("user %s created with role %s", user.id, role.value, extra={"event": "user.created"})
+    return user
+
+
+def register(
+    email: str,
+    password: str,
+    role: Role,
+    display_name: str,
+    locale: str,
+    new_organisation: NewOrganisation | None = None,
+) -> User:
+    """Self-service registration of a candidate or an organisation member.
+
+    A member registers together with a new, unverified organisation. Sends the
+    verification email. Raises ``Conflict``/``DomainError`` as :func:`create_user`.
+    """
+    if role not in (Role.CANDIDATE, Role.MEMBER):
+        raise DomainError(_("この種別では登録できません。"))
+    organisation = None
+    if role == Role.MEMBER:
+        if new_organisation is None:
+            raise DomainError(_("所属団体の情報を入力してください。"))
+        organisation = Organisation(
+            name=new_organisation.name.strip(),
+            kind=new_organisation.kind,
+            prefecture_code=new_organisation.prefecture_code,
+            municipality_code=new_organisation.municipality_code or None,
+        )
+        db.session.add(organisation)
+    user = create_user(
+        email, password, role, display_name=display_name, locale=locale, organisation=organisation
+    )
+    send_verification_email(user)
+    return user
+
+
+def _external_url(endpoint: str, **values: str) -> str:
+    base = current_app.config["BASE_URL"].rstrip("/")
+    return base + url_for(endpoint, **values)
+
+
+def send_verification_email(user: User) -> None:
+    """Email a signed link that confirms the address."""
+    token = tokens.make_token(tokens.EMAIL_VERIFY, {"uid": user.id, "email": user.email})
+    link = _external_url("auth.verify_email", token=token)
+    with force_locale(user.locale):
+        subject = _("メールアドレスの確認")
+        text = render_template("emails/verify_email.txt", user=user, link=link)
+    send_mail(Mail(to=user.email, subject=subject, text=text))
+
+
+def send_already_registered_notice(email: str) -> None:
+    """Tell the owner of ``email`` that someone tried to register it again."""
+    user = find_user_by_email(email)
+    if user is None:
+        return
+    link = _external_url("auth.forgot_password")
+    with force_locale(user.locale):
+        subject = _("登録済みのメールアドレスです")
+        text = render_template("emails/already_registered.txt", user=user, link=link)
+    send_mail(Mail(to=user.email, subject=subject, text=text))
+
+
+def verify_email(token: str) -> User | None:
+    """Mark the address verified. Returns the user, or ``None`` for a bad or expired token."""
+    payload = tokens.read_token(tokens.EMAIL_VERIFY, token, current_app.config["EMAIL_TOKEN_MAX_AGE"])
+    if payload is None:
+        return None
+    user = db.session.get(User, payload.get("uid"))
+    if user is None or user.email != payload.get("email"):
+        return None
+    if user.email_verified_at is None:
+        user.email_verified_at = utcnow()
+        logger.info("user %s verified their email", user.id, extra={"event": "user.verified"})
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """Return the user when the credentials are right; the same cost whether or not the user exists."""
+    user = find_user_by_email(email)
+    if not verify_password(user.password_hash if user else None, password) or user is None:
+        return None
+    if not user.active:
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return user
+
+
+def record_login(user: User) -> None:
+    """Note the login time and start a fresh session identifier."""
+    user.last_login_at = utcnow()
+    user.rotate_session_token()
+    logger.info("user %s logged in", user.id, extra={"event": "auth.login"})
+
+
+def record_logout(user: User) -> None:
+    """End every session of ``user`` so that a replayed cookie no longer works."""
+    user.rotate_session_token()
+    logger.info("user %s logged out", user.id, extra={"event": "auth.logout"})
+
+
+def _reset_fingerprint(user: User) -> str:
+    # Ties the token to the current hash, so it stops working once the password changes.
+    return user.password_hash[-16:]
+
+
+def send_password_reset(email: str) -> None:
+    """Email a reset link when the address belongs to an account; say nothing either way."""
+    user = find_user_by_email(email)
+    if user is None or not user.active:
+        logger.info("password reset asked for an unknown address", extra={"event": "auth.reset_unknown"})
+        return
+    token = tokens.make_token(tokens.PASSWORD_RESET, {"uid": user.id, "fp": _reset_fingerprint(user)})
+    link = _external_url("auth.reset_password", token=token)
+    with force_locale(user.locale):
+        subject = _("パスワードの再設定")
+        text = render_template("emails/reset_password.txt", user=user, link=link)
+    send_mail(Mail(to=user.email, subject=subject, text=text))
+
+
+def user_for_reset_token(token: str) -> User | None:
+    """The user a reset token was issued to, or ``None`` when it is bad, expired or used."""
+    payload = tokens.read_token(tokens.PASSWORD_RESET, token, current_app.config["RESET_TOKEN_MAX_AGE"])
+    if payload is None:
+        return None
+    user = db.session.get(User, payload.get("uid"))
+    if user is None or payload.get("fp") != _reset_fingerprint(user):
+        return None
+    return user
+
+
+def change_password(user: User, new_password: str) -> None:
+    """Set a new password and end every other session. Raises ``DomainError`` when too weak."""
+    problems = password_problems(new_password, user.email)
+    if problems:
+        raise DomainError(" ".join(problems))
+    user.password_hash = hash_password(new_password)
+    user.rotate_session_token()
+    logger.info("user %s changed their password", user.id, extra={"event": "auth.password_changed"})
+
+
+def reset_password(user: User, new_password: str) -> None:
+    """Complete a reset from an emailed link; following the link also proves the address."""
+    change_password(user, new_password)
+    if user.email_verified_at is None:
+        user.email_verified_at = utcnow()

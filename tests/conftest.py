@@ -1,0 +1,211 @@
+"""Shared fixtures: an app per test on SQLite (or PostgreSQL via TEST_DATABASE_URL), users of each role."""
+from __future__ import annotations
+
+import os
+import socket
+import tempfile
+import threading
+from collections.abc import Iterator
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+
+import pytest
+import sqlalchemy as sa
+from aiosmtpd.controller import Controller
+
+from marketplace import create_app
+from marketplace.extensions import db, limiter
+from marketplace.models import Base, Organisation, OrgKind, Role, User
+from marketplace.services import accounts, organisations
+from marketplace.services.reference import load_prefectures
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+PASSWORD = "correct-Horse-battery-9"
+
+
+# --- a real SMTP server -------------------------------------------------------------
+class _Inbox:
+    """aiosmtpd handler keeping every received message."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd API)
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        with self.lock:
+            self.messages.append(message)  # type: ignore[arg-type]
+        return "250 OK"
+
+    def clear(self) -> None:
+        with self.lock:
+            self.messages.clear()
+
+    def to(self, address: str) -> list[EmailMessage]:
+        with self.lock:
+            return [m for m in self.messages if m["To"] == address]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def smtp_server() -> Iterator[tuple[Controller, _Inbox]]:
+    inbox = _Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    yield controller, inbox
+    controller.stop()
+
+
+@pytest.fixture
+def mailbox(smtp_server) -> _Inbox:
+    """The messages the app sent during this test."""
+    _controller, inbox = smtp_server
+    inbox.clear()
+    return inbox
+
+
+# --- the application and its database ----------------------------------------------
+@pytest.fixture(scope="session")
+def _instance_dir() -> Iterator[str]:
+    with tempfile.TemporaryDirectory() as path:
+        yield path
+
+
+@pytest.fixture(scope="session")
+def _pg_schema() -> Iterator[None]:
+    """On PostgreSQL: build the schema once per session."""
+    if not TEST_DATABASE_URL:
+        yield
+        return
+    engine = sa.create_engine(TEST_DATABASE_URL)
+    with engine.begin() as conn:
+        Base.metadata.drop_all(conn)
+        conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+        Base.metadata.create_all(conn)
+    engine.dispose()
+    yield
+
+
+def make_config(smtp_port: int, **overrides) -> dict:
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": TEST_DATABASE_URL or "sqlite://",
+        "WTF_CSRF_ENABLED": False,
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": smtp_port,
+        "BASE_URL": "http://localhost",
+        "SERVER_NAME": None,
+        "PASSWORD_HASH_PROFILE": "fast",
+        "RATELIMIT_ENABLED": True,
+        "LOG_LEVEL": "WARNING",
+    }
+    config.update(overrides)
+    return config
+
+
+@pytest.fixture
+def app_config(smtp_server) -> dict:
+    """Override entries here (via indirect use) before ``app`` is built."""
+    controller, _inbox = smtp_server
+    return make_config(controller.port)
+
+
+@pytest.fixture
+def app(app_config, _pg_schema, _instance_dir):
+    application = create_app(app_config)
+    application.instance_path = _instance_dir
+    with application.app_context():
+        if TEST_DATABASE_URL:
+            _truncate_all()
+        else:
+            db.create_all()
+        load_prefectures()
+        db.session.commit()
+    limiter.reset()
+    yield application
+    with application.app_context():
+        db.session.remove()
+        if TEST_DATABASE_URL:
+            _truncate_all()
+        db.engine.dispose()
+
+
+def _truncate_all() -> None:
+    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    db.session.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    db.session.commit()
+
+
+@pytest.fixture
+def app_ctx(app):
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+# --- factories ---------------------------------------------------------------------
+@pytest.fixture
+def make_org(app):
+    def factory(name: str = "テスト市役所", kind: OrgKind = OrgKind.MUNICIPALITY,
+                prefecture: str = "39", verified: bool = True) -> int:
+        with app.app_context():
+            org = Organisation(name=name, kind=kind, prefecture_code=prefecture, verified=verified)
+            db.session.add(org)
+            db.session.commit()
+            return org.id
+
+    return factory
+
+
+@pytest.fixture
+def make_user(app):
+    counter = iter(range(1, 10_000))
+
+    def factory(role: Role = Role.CANDIDATE, *, email: str | None = None, org_id: int | None = None,
+                verified: bool = True, area: tuple[tuple[str, ...], tuple[str, ...]] | None = None,
+                locale: str = "ja") -> int:
+        with app.app_context():
+            org = db.session.get(Organisation, org_id) if org_id else None
+            user = accounts.create_user(
+                email or f"user{next(counter)}-{role.value}@example.jp", PASSWORD, role,
+                display_name="テスト 利用者", organisation=org, verified=verified, locale=locale,
+            )
+            if area:
+                organisations.set_coordinator_area(None, user, organisations.parse_area(*area))
+            db.session.commit()
+            return user.id
+
+    return factory
+
+
+def login(client, email: str, password: str = PASSWORD):
+    return client.post("/auth/login", data={"email": email, "password": password})
+
+
+@pytest.fixture
+def login_as(app, client):
+    """Log the test client in as the user with this id."""
+
+    def do(user_id: int):
+        with app.app_context():
+            email = db.session.get(User, user_id).email
+        response = login(client, email)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return client
+
+    return do

@@ -1,0 +1,3 @@
+from marketplace import create_app
+
+app = create_app()
