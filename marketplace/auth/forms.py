@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, RadioField, SelectField, StringField, SubmitField
-from wtforms.validators import EqualTo, Optional, ValidationError
+from wtforms.validators import EqualTo, ValidationError
 
 from marketplace.forms_common import CleanText, email_address, max_length, required, strip_text
 from marketplace.models import OrgKind, Role
@@ -57,15 +57,14 @@ class RegisterForm(FlaskForm):
         default=Role.CANDIDATE.value,
         validators=[required()],
     )
-    org_name = StringField(
-        _l("団体名"), validators=[Optional(), max_length(200), CleanText()], filters=[strip_text]
-    )
+    # No Optional(): it would stop the chain before the role-dependent checks below.
+    org_name = StringField(_l("団体名"), validators=[max_length(200), CleanText()], filters=[strip_text])
     org_kind = SelectField(
         _l("団体の種類"), choices=[("", _l("選択してください"))] + [(k.value, v) for k, v in ORG_KIND_LABELS.items()],
-        validators=[Optional()],
+        validate_choice=False,
     )
-    org_prefecture = SelectField(_l("所在都道府県"), choices=[], validators=[Optional()])
-    org_municipality = SelectField(_l("所在市区町村（任意）"), choices=[], validators=[Optional()], validate_choice=False)
+    org_prefecture = SelectField(_l("所在都道府県"), choices=[], validate_choice=False)
+    org_municipality = SelectField(_l("所在市区町村（任意）"), choices=[], validate_choice=False)
     submit = SubmitField(_l("登録する"))
 
     def validate_password(self, field: PasswordField) -> None:
@@ -78,11 +77,12 @@ class RegisterForm(FlaskForm):
             raise ValidationError(_l("団体名を入力してください。"))
 
     def validate_org_kind(self, field: SelectField) -> None:
-        if self.role.data == Role.MEMBER.value and not field.data:
+        if self.role.data == Role.MEMBER.value and field.data not in {k.value for k in OrgKind}:
             raise ValidationError(_l("団体の種類を選択してください。"))
 
     def validate_org_prefecture(self, field: SelectField) -> None:
-        if self.role.data == Role.MEMBER.value and not field.data:
+        codes = {code for code, _label in field.choices if code}
+        if self.role.data == Role.MEMBER.value and field.data not in codes:
             raise ValidationError(_l("所在都道府県を選択してください。"))
 
     def validate_org_municipality(self, field: SelectField) -> None:
