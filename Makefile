@@ -44,6 +44,24 @@ test: setup
 test-pg: setup
 	TEST_DATABASE_URL="$${DATABASE_URL:-$(DATABASE_URL_PG)}" $(BIN)/python -m pytest -q -p no:randomly
 
+# Browser journeys (tests/e2e): Debian's chromium driven by Playwright, axe-core from npm.
+# Never `playwright install`: the browser is the distribution's package.
+E2E_NODE := tests/e2e/node
+.PHONY: e2e-deps
+
+e2e-deps: $(E2E_NODE)/node_modules/.installed
+	@missing=""; \
+	command -v chromium >/dev/null || missing="chromium"; \
+	fc-list :lang=ja 2>/dev/null | grep -q . || missing="$$missing fonts-ipafont-gothic"; \
+	if [ -n "$$missing" ]; then apt-get update && apt-get install -y $$missing; fi
+
+$(E2E_NODE)/node_modules/.installed: $(E2E_NODE)/package.json $(E2E_NODE)/package-lock.json
+	npm ci --prefix $(E2E_NODE) --no-audit --no-fund
+	touch $@
+
+test-e2e: setup e2e-deps
+	E2E=1 $(BIN)/python -m pytest -q tests/e2e
+
 bench: setup
 	$(BIN)/python -m marketplace.matching.bench --seekers 100000 --postings 10000 --k 20
 
