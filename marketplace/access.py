@@ -11,14 +11,17 @@ from flask_login import current_user, login_required
 from marketplace.models import Role
 
 
-def role_required(*roles: Role) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Require a signed-in user with one of ``roles`` (403 otherwise; admins pass everywhere)."""
+def role_required(*roles: Role, admin: bool = True) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Require a signed-in user with one of ``roles`` (403 otherwise).
+
+    Admins pass too unless ``admin`` is false (pages that only make sense for one's own data).
+    """
 
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(view)
         @login_required
         def wrapped(*args: Any, **kwargs: Any) -> Any:
-            if current_user.role not in roles and current_user.role != Role.ADMIN:
+            if current_user.role not in roles and not (admin and current_user.role == Role.ADMIN):
                 abort(403)
             return view(*args, **kwargs)
 

@@ -89,3 +89,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["scheme_name"] = lambda code: scheme_name(code, current_language())
     app.jinja_env.globals["current_language"] = current_language
     app.jinja_env.globals["SCHEMES"] = list(SCHEME_NAMES)
+    from marketplace.presenters import posting_values, rows_for
+
+    app.jinja_env.globals["rows_for"] = rows_for
+    app.jinja_env.globals["posting_values"] = posting_values

@@ -1,13 +1,136 @@
-"""Views of the candidates blueprint."""
+"""Views of the candidates blueprint: profile, scheme opt-ins, data export and deletion."""
 from __future__ import annotations
+
+import json
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, logout_user
 
 from marketplace.access import role_required
 from marketplace.candidates import bp
-from marketplace.models import Role
-from flask import render_template
+from marketplace.candidates.forms import ConfirmDeleteForm, ProfileForm, opt_in_form_class
+from marketplace.extensions import db
+from marketplace.i18n import current_language
+from marketplace.models import Posting, Role
+from marketplace.organisations.forms import ButtonForm
+from marketplace.schemes.forms import from_storable
+from marketplace.schemes.registry import SCHEMES
+from marketplace.services import postings as posting_service
+from marketplace.services import profiles, reference
+from marketplace.services.errors import DomainError
 
 
 @bp.route("/")
-@role_required(Role.CANDIDATE)
+@role_required(Role.CANDIDATE, admin=False)
 def dashboard() -> str:
-    return render_template("candidates/dashboard.html")
+    profile = profiles.get_or_create_profile(current_user)
+    db.session.commit()
+    return render_template("candidates/dashboard.html", profile=profile,
+                           completeness=profiles.completeness(profile), schemes=SCHEMES)
+
+
+def _profile_form_data(profile) -> dict:
+    careers = [{"organisation": c.organisation, "role": c.role, "years": c.years, "description": c.description}
+               for c in profile.careers]
+    return {
+        "display_name": profile.user.display_name, "residence_prefecture": profile.residence_prefecture or "",
+        "work_prefectures": profile.work_prefectures, "remote": profile.remote,
+        "available_from": profile.available_from, "hours_per_month": profile.hours_per_month,
+        "employment_forms": profile.employment_forms, "compensation_min": profile.compensation_min,
+        "compensation_max": profile.compensation_max, "skills": "、".join(profile.skills),
+        "qualifications": profile.qualifications, "other_qualifications": profile.other_qualifications,
+        "self_intro": profile.self_intro, "phone": profile.phone, "visibility": profile.visibility.value,
+        "careers": careers + [{}],
+    }
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@role_required(Role.CANDIDATE, admin=False)
+def edit_profile() -> Response | tuple[str, int]:
+    profile = profiles.get_or_create_profile(current_user)
+    form = ProfileForm(data=None if request.method == "POST" else _profile_form_data(profile))
+    prefectures = reference.prefecture_choices(current_language())
+    form.residence_prefecture.choices = [("", _("選択してください"))] + prefectures
+    form.work_prefectures.choices = prefectures
+    if form.validate_on_submit():
+        try:
+            profiles.update_profile(current_user, profile, form.to_data())
+        except DomainError as exc:
+            db.session.rollback()
+            form.compensation_min.errors = [exc.message]
+            return render_template("candidates/profile.html", form=form), exc.status_code
+        db.session.commit()
+        flash(_("プロフィールを保存しました。"), "info")
+        return redirect(url_for("candidates.dashboard"))
+    return render_template("candidates/profile.html", form=form), 400 if form.is_submitted() else 200
+
+
+@bp.route("/schemes/<code>", methods=["GET", "POST"])
+@role_required(Role.CANDIDATE, admin=False)
+def opt_in(code: str) -> Response | tuple[str, int]:
+    scheme = SCHEMES.get(code)
+    if scheme is None or not scheme.candidates_opt_in:
+        abort(404)
+    profile = profiles.get_or_create_profile(current_user)
+    existing = profile.opt_in(code)
+    data = None
+    if request.method == "GET" and existing is not None:
+        data = {spec.name: from_storable(spec, existing.details.get(spec.name)) for spec in scheme.candidate_fields}
+    form = opt_in_form_class(scheme)(data=data)
+    if form.validate_on_submit():
+        values = {spec.name: getattr(form, spec.name).data for spec in scheme.candidate_fields}
+        profiles.set_opt_in(current_user, profile, code, values)
+        db.session.commit()
+        flash(_("「%(scheme)s」に参加しました。", scheme=scheme.name(current_language())), "info")
+        return redirect(url_for("candidates.dashboard"))
+    return render_template("candidates/opt_in.html", form=form, scheme=scheme, joined=existing is not None,
+                           leave_form=ButtonForm()), 400 if form.is_submitted() else 200
+
+
+@bp.route("/schemes/<code>/leave", methods=["POST"])
+@role_required(Role.CANDIDATE, admin=False)
+def leave_scheme(code: str) -> Response:
+    if code not in SCHEMES or not ButtonForm().validate_on_submit():
+        abort(400)
+    profiles.remove_opt_in(current_user, profiles.get_or_create_profile(current_user), code)
+    db.session.commit()
+    flash(_("制度への参加をやめました。"), "info")
+    return redirect(url_for("candidates.dashboard"))
+
+
+@bp.route("/export.json")
+@role_required(Role.CANDIDATE, admin=False)
+def export_data() -> Response:
+    payload = json.dumps(profiles.export_user_data(current_user), ensure_ascii=False, indent=2)
+    return Response(payload, mimetype="application/json",
+                    headers={"Content-Disposition": 'attachment; filename="my-data.json"', "Cache-Control": "no-store"})
+
+
+@bp.route("/delete", methods=["GET", "POST"])
+@role_required(Role.CANDIDATE, admin=False)
+def delete_account() -> Response | tuple[str, int]:
+    form = ConfirmDeleteForm()
+    if form.validate_on_submit():
+        if form.confirm.data not in ("削除", "delete", "DELETE"):
+            form.confirm.errors.append(_("「削除」と入力してください。"))
+            return render_template("candidates/delete.html", form=form), 400
+        user = current_user._get_current_object()
+        logout_user()
+        profiles.delete_account(user, user)
+        db.session.commit()
+        flash(_("アカウントと個人データを削除しました。"), "info")
+        return redirect(url_for("public.home"))
+    return render_template("candidates/delete.html", form=form), 400 if form.is_submitted() else 200
+
+
+@bp.route("/postings/<int:posting_id>/disclosure", methods=["POST"])
+@role_required(Role.CANDIDATE, admin=False)
+def request_disclosure(posting_id: int) -> Response:
+    posting = db.get_or_404(Posting, posting_id)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    posting_service.request_disclosure(current_user, posting, request.form.get("message", ""))
+    db.session.commit()
+    flash(_("事業者名の開示を依頼しました。事業者が承認すると表示されます。"), "info")
+    return redirect(url_for("public.posting_detail", posting_id=posting.id))

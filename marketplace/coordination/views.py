@@ -1,13 +1,21 @@
 """Views of the coordination blueprint."""
 from __future__ import annotations
 
-from flask import abort, render_template, request
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.wrappers import Response
 
 from marketplace.access import role_required
 from marketplace.coordination import bp
 from marketplace.extensions import db
-from marketplace.models import Organisation, Role
+from marketplace.models import Organisation, Posting, PostingStatus, Role
+from marketplace.organisations.forms import ReviewForm, posting_form_class
+from marketplace.organisations.views import prepare_posting_form, render_posting_form
+from marketplace.schemes.registry import get_scheme, posting_types_for
+from marketplace.services import postings as posting_service
+from marketplace.services.errors import DomainError
 from marketplace.services.organisations import organisations_in_area
 
 
@@ -24,4 +32,75 @@ def organisation(org_id: int) -> str:
     org = db.get_or_404(Organisation, org_id)
     if not current_user.covers_prefecture(org.prefecture_code):
         abort(403)
-    return render_template("coordination/organisation.html", org=org)
+    return render_template("coordination/organisation.html", org=org,
+                           types=[(s, t) for s, t in posting_types_for(org.kind) if current_user.covers(s.code.value, org.prefecture_code)])
+
+
+def _area_filter(query: sa.Select) -> sa.Select:
+    """Restrict a posting query to the current coordinator's scheme × prefecture cells."""
+    if current_user.role == Role.ADMIN:
+        return query
+    cells = [sa.and_(Posting.scheme == a.scheme, Posting.prefecture_code == a.prefecture_code)
+             for a in current_user.areas]
+    return query.where(sa.or_(*cells)) if cells else query.where(sa.false())
+
+
+@bp.route("/postings/review")
+@role_required(Role.COORDINATOR)
+def review_queue() -> str:
+    query = _area_filter(sa.select(Posting).where(Posting.status == PostingStatus.IN_REVIEW)).order_by(
+        Posting.updated_at, Posting.id)
+    page = db.paginate(query, per_page=20, error_out=False)
+    return render_template("coordination/review_queue.html", page=page)
+
+
+@bp.route("/postings/<int:posting_id>/review", methods=["GET", "POST"])
+@role_required(Role.COORDINATOR)
+def review_posting(posting_id: int) -> Response | tuple[str, int]:
+    posting = db.get_or_404(Posting, posting_id)
+    if not current_user.covers(posting.scheme, posting.prefecture_code):
+        abort(403)
+    form = ReviewForm()
+    if form.validate_on_submit():
+        try:
+            if form.approve.data:
+                posting_service.approve(current_user, posting)
+                message = _("募集を公開しました。")
+            else:
+                posting_service.request_changes(current_user, posting, form.comment.data or "")
+                message = _("修正を依頼しました。")
+        except DomainError as exc:
+            db.session.rollback()
+            form.comment.errors = [exc.message]
+            return render_template("coordination/review.html", form=form, posting=posting), exc.status_code
+        db.session.commit()
+        flash(message, "info")
+        return redirect(url_for("coordination.review_queue"))
+    return render_template("coordination/review.html", form=form, posting=posting), 400 if form.is_submitted() else 200
+
+
+@bp.route("/organisations/<int:org_id>/postings/new/<scheme_code>/<type_code>", methods=["GET", "POST"])
+@role_required(Role.COORDINATOR)
+def proxy_posting(org_id: int, scheme_code: str, type_code: str) -> Response | tuple[str, int]:
+    """Post on an organisation's behalf after a hearing (recorded as a proxy posting)."""
+    organisation = db.get_or_404(Organisation, org_id)
+    scheme = get_scheme(scheme_code)
+    posting_type = scheme.posting_type(type_code) if scheme else None
+    if posting_type is None:
+        abort(404)
+    if not current_user.covers(scheme_code, organisation.prefecture_code):
+        abort(403)
+    form = posting_form_class(scheme_code, posting_type)()
+    prepare_posting_form(form, organisation.prefecture_code)
+    if form.validate_on_submit():
+        try:
+            posting = posting_service.create_posting(current_user, organisation, scheme_code, type_code,
+                                                     form.to_data(posting_type))
+        except DomainError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+            return render_posting_form(form, scheme, posting_type, organisation, status=exc.status_code)
+        db.session.commit()
+        flash(_("団体に代わって下書きを作成しました。"), "info")
+        return redirect(url_for("public.posting_detail", posting_id=posting.id))
+    return render_posting_form(form, scheme, posting_type, organisation, status=400 if form.is_submitted() else 200)

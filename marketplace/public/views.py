@@ -1,20 +1,34 @@
 """Views of the public blueprint."""
 from __future__ import annotations
 
-from flask import current_app, jsonify, redirect, render_template, request, session, url_for
-from flask_login import current_user
+import sqlalchemy as sa
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from marketplace.extensions import db
+from marketplace.i18n import current_language
+from marketplace.models import DisclosureRequest, Posting, Role, SavedSearch
+from marketplace.organisations.forms import ButtonForm
 from marketplace.public import bp
+from marketplace.public.forms import SaveSearchForm
+from marketplace.schemes.fields import label_of
+from marketplace.schemes.registry import SCHEMES
+from marketplace.services import postings as posting_service
 from marketplace.services import reference
+from marketplace.services import search as search_service
+from marketplace.services.errors import DomainError
+from marketplace.services.search import PostingFilters
+from marketplace.services.statistics import ACCELERATOR_TARGET, appointed_accelerators, recruitment_status
 from marketplace.urls import safe_next
 
 
 @bp.route("/")
 def home() -> str:
-    return render_template("public/home.html")
+    latest = db.session.scalars(PostingFilters().query().limit(6)).all()
+    return render_template("public/home.html", schemes=SCHEMES, latest=latest)
 
 
 @bp.route("/language", methods=["POST"])
@@ -38,3 +52,86 @@ def municipalities() -> Response | tuple[Response, int]:
     if not (len(code) == 2 and code.isdigit()):
         return jsonify(error="prefecture must be a 2-digit JIS code"), 400
     return jsonify([{"code": c, "name": n} for c, n in reference.municipality_choices(code)])
+
+
+# --- postings ----------------------------------------------------------------------
+@bp.route("/postings")
+def postings() -> str:
+    filters = PostingFilters.from_args(request.args)
+    page = db.paginate(filters.query(), per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    return render_template("postings/list.html", page=page, filters=filters, schemes=SCHEMES,
+                           prefectures=reference.prefecture_choices(current_language()),
+                           save_form=SaveSearchForm())
+
+
+@bp.route("/postings/<int:posting_id>")
+def posting_detail(posting_id: int) -> str:
+    posting = db.get_or_404(Posting, posting_id)
+    viewer = current_user if current_user.is_authenticated else None
+    if not posting_service.may_view(viewer, posting):
+        abort(404)
+    scheme = SCHEMES[posting.scheme]
+    my_disclosure = None
+    if viewer is not None and viewer.role == Role.CANDIDATE:
+        my_disclosure = db.session.scalar(sa.select(DisclosureRequest).where(
+            DisclosureRequest.posting_id == posting.id, DisclosureRequest.requester_id == viewer.id))
+    return render_template(
+        "postings/detail.html", posting=posting, scheme=scheme, posting_type=scheme.posting_type(posting.posting_type),
+        can_manage=viewer is not None and posting_service.can_manage(viewer, posting),
+        show_identity=posting_service.may_see_identity(viewer, posting), my_disclosure=my_disclosure,
+        subsidy_warning=posting_service.subsidy_warning(posting), button_form=ButtonForm(),
+        label_of=label_of,
+    )
+
+
+# --- schemes ------------------------------------------------------------------------
+@bp.route("/schemes/<code>")
+def scheme_landing(code: str) -> str:
+    scheme = SCHEMES.get(code) or abort(404)
+    query = PostingFilters(scheme=code).query()
+    open_postings = db.session.scalars(query.limit(10)).all()
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
+    return render_template("public/scheme.html", scheme=scheme, postings=open_postings, total=total)
+
+
+@bp.route("/schemes/accelerator/status")
+def accelerator_status() -> str:
+    rows = recruitment_status()
+    return render_template("public/accelerator_status.html", rows=rows, target=ACCELERATOR_TARGET,
+                           appointed=appointed_accelerators())
+
+
+# --- saved searches -----------------------------------------------------------------
+@bp.route("/searches", methods=["GET", "POST"])
+@login_required
+def saved_searches() -> Response | str | tuple[str, int]:
+    form = SaveSearchForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            flash(_("検索条件の名前を確認してください。"), "error")
+            return redirect(url_for("public.saved_searches")), 400
+        params = {k: v for k, v in request.form.items() if k not in ("csrf_token", "name", "target", "submit")}
+        try:
+            search_service.save_search(current_user, form.name.data, form.target.data, params)
+        except DomainError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+            return redirect(url_for("public.saved_searches"))
+        db.session.commit()
+        flash(_("検索条件を保存しました。新しい結果があればお知らせします。"), "info")
+        return redirect(url_for("public.saved_searches"))
+    searches = db.session.scalars(sa.select(SavedSearch).where(SavedSearch.user_id == current_user.id)
+                                  .order_by(SavedSearch.id.desc())).all()
+    return render_template("public/saved_searches.html", searches=searches, delete_form=ButtonForm())
+
+
+@bp.route("/searches/<int:search_id>/delete", methods=["POST"])
+@login_required
+def delete_saved_search(search_id: int) -> Response:
+    saved = db.get_or_404(SavedSearch, search_id)
+    if saved.user_id != current_user.id or not ButtonForm().validate_on_submit():
+        abort(404)
+    db.session.delete(saved)
+    db.session.commit()
+    flash(_("検索条件を削除しました。"), "info")
+    return redirect(url_for("public.saved_searches"))

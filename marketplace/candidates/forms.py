@@ -1,0 +1,102 @@
+"""Forms of the candidates blueprint: the profile (with career history) and scheme opt-ins."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    DecimalField,
+    FieldList,
+    Form,
+    FormField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import NumberRange, Optional, Regexp
+
+from marketplace.forms_common import CleanText, max_length, required, strip_text
+from marketplace.models import Visibility
+from marketplace.schemes import fields as f
+from marketplace.schemes.forms import CheckboxListField, form_class
+from marketplace.schemes.registry import Scheme
+from marketplace.services.profiles import Career, ProfileData
+from marketplace.services.text import parse_tags
+
+VISIBILITY_CHOICES = [
+    (Visibility.COORDINATORS.value, _l("コーディネーターだけ")),
+    (Visibility.VERIFIED_ORGS.value, _l("確認済みの団体とコーディネーター")),
+    (Visibility.PUBLIC_SUMMARY.value, _l("概要を公開（氏名と連絡先は表示しません）")),
+]
+ALL_FORMS = f.ACCELERATOR_FORMS + f.SIDE_JOB_FORMS + f.SUCCESSION_FORMS
+
+
+class CareerForm(Form):
+    organisation = StringField(_l("勤務先"), validators=[Optional(), max_length(200), CleanText()], filters=[strip_text])
+    role = StringField(_l("役職・担当"), validators=[Optional(), max_length(200), CleanText()], filters=[strip_text])
+    years = DecimalField(_l("年数"), places=1, validators=[Optional(), NumberRange(min=0, max=60, message=_l("0〜60の範囲で入力してください。"))])
+    description = TextAreaField(_l("内容"), validators=[Optional(), max_length(2000), CleanText(multiline=True)],
+                                filters=[strip_text])
+
+
+class ProfileForm(FlaskForm):
+    display_name = StringField(_l("表示名"), validators=[required(), max_length(100), CleanText()], filters=[strip_text])
+    residence_prefecture = SelectField(_l("お住まいの都道府県"), choices=[], validators=[Optional()])
+    work_prefectures = SelectMultipleField(_l("働ける・移住できる都道府県"), choices=[], validators=[Optional()],
+                                           description=_l("Ctrlキー（Macは⌘）を押しながら複数選べます。"))
+    remote = RadioField(_l("リモートワークの希望"), choices=[
+        ("remote", _l("リモートを希望")), ("either", _l("どちらでもよい")), ("onsite", _l("現地で働きたい")),
+    ], default="either")
+    available_from = DateField(_l("開始可能日"), validators=[Optional()])
+    hours_per_month = IntegerField(_l("月に使える時間"), validators=[Optional(), NumberRange(min=1, max=300, message=_l("1〜300の範囲で入力してください。"))])
+    employment_forms = CheckboxListField(_l("受けられる働き方"), choices=list(ALL_FORMS), validators=[Optional()])
+    compensation_min = IntegerField(_l("希望報酬の下限（月額・円）"), validators=[Optional(), NumberRange(min=0, max=10_000_000, message=_l("0〜10,000,000の範囲で入力してください。"))])
+    compensation_max = IntegerField(_l("希望報酬の上限（月額・円）"), validators=[Optional(), NumberRange(min=0, max=10_000_000, message=_l("0〜10,000,000の範囲で入力してください。"))])
+    skills = StringField(_l("スキル（読点またはカンマ区切り）"), validators=[max_length(1000), CleanText()], filters=[strip_text])
+    qualifications = CheckboxListField(_l("IPA高度試験（合格したもの）"), choices=list(f.IPA_EXAMS), validators=[Optional()])
+    other_qualifications = TextAreaField(_l("その他の資格"), validators=[max_length(1000), CleanText(multiline=True)], filters=[strip_text])
+    self_intro = TextAreaField(_l("自己紹介"), validators=[max_length(4000), CleanText(multiline=True)], filters=[strip_text])
+    phone = StringField(_l("電話番号（紹介が成立した相手にだけ表示）"), validators=[
+        Optional(), Regexp(r"^[0-9０-９+\-－ ()（）]{6,20}$", message=_l("電話番号は数字とハイフンで入力してください。"))],
+        filters=[strip_text])
+    visibility = RadioField(_l("プロフィールを見られる相手"), choices=VISIBILITY_CHOICES, default=Visibility.COORDINATORS.value)
+    careers = FieldList(FormField(CareerForm), min_entries=1, max_entries=10)
+    submit = SubmitField(_l("プロフィールを保存"))
+
+    def to_data(self) -> ProfileData:
+        careers = [Career(organisation=c.organisation.data, role=c.role.data or "",
+                          years=float(c.years.data) if c.years.data is not None else None,
+                          description=c.description.data or "")
+                   for c in self.careers if c.organisation.data]
+        return ProfileData(
+            display_name=self.display_name.data, residence_prefecture=self.residence_prefecture.data or None,
+            work_prefectures=list(self.work_prefectures.data or []), remote=self.remote.data,
+            available_from=self.available_from.data, hours_per_month=self.hours_per_month.data,
+            employment_forms=list(self.employment_forms.data or []), compensation_min=self.compensation_min.data,
+            compensation_max=self.compensation_max.data, skills=parse_tags(self.skills.data or ""),
+            qualifications=list(self.qualifications.data or []), other_qualifications=self.other_qualifications.data or "",
+            self_intro=self.self_intro.data or "", phone=self.phone.data or "",
+            visibility=Visibility(self.visibility.data), careers=careers,
+        )
+
+
+class OptInBaseForm(FlaskForm):
+    submit = SubmitField(_l("この制度に参加する／更新する"))
+
+
+_CACHE: dict[str, type[OptInBaseForm]] = {}
+
+
+def opt_in_form_class(scheme: Scheme) -> type[OptInBaseForm]:
+    if scheme.code.value not in _CACHE:
+        _CACHE[scheme.code.value] = form_class(f"{scheme.code.value}_opt_in", OptInBaseForm, scheme.candidate_fields)
+    return _CACHE[scheme.code.value]
+
+
+class ConfirmDeleteForm(FlaskForm):
+    confirm = StringField(_l("確認のため「削除」と入力してください"), validators=[required()], filters=[strip_text])
+    submit = SubmitField(_l("アカウントを削除する"))

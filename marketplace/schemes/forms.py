@@ -1,0 +1,76 @@
+"""Build WTForms fields from ``FieldSpec`` declarations, and read/write their values."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import NumberRange, Optional, URL
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from marketplace.forms_common import CleanText, input_required, max_length, required, strip_text
+from marketplace.schemes.fields import FieldSpec
+
+
+class CheckboxListField(SelectMultipleField):
+    """Several checkboxes, each with its own label."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _number_range(spec: FieldSpec) -> NumberRange:
+    return NumberRange(min=spec.minimum, max=spec.maximum,
+                       message=_l("%(min)s〜%(max)sの範囲で入力してください。"))
+
+
+def make_field(spec: FieldSpec) -> Any:
+    """An unbound WTForms field for ``spec`` with Japanese validation messages."""
+    presence = [required()] if spec.required else [Optional()]
+    kw: dict[str, Any] = {"description": spec.help or ""}
+    if spec.kind in ("text", "url"):
+        validators = presence + [max_length(spec.maximum or 200), CleanText()]
+        if spec.kind == "url":
+            validators.append(URL(require_tld=True, message=_l("URLの形式が正しくありません（https://〜）。")))
+        return StringField(spec.label, validators=validators, filters=[strip_text], **kw)
+    if spec.kind == "textarea":
+        return TextAreaField(spec.label, validators=presence + [max_length(spec.maximum or 4000), CleanText(multiline=True)],
+                             filters=[strip_text], **kw)
+    if spec.kind in ("int", "money"):
+        return IntegerField(spec.label, validators=presence + [_number_range(spec)], **kw)
+    if spec.kind == "choice":
+        choices = list(spec.choices) if spec.required else [("", _l("選択してください"))] + list(spec.choices)
+        return SelectField(spec.label, choices=choices, validators=[required()] if spec.required else [Optional()], **kw)
+    if spec.kind == "multi":
+        return CheckboxListField(spec.label, choices=list(spec.choices),
+                                 validators=[input_required()] if spec.required else [Optional()], **kw)
+    if spec.kind == "bool":
+        return BooleanField(spec.label, **kw)
+    if spec.kind == "date":
+        return DateField(spec.label, validators=presence, **kw)
+    raise ValueError(f"unknown field kind {spec.kind!r}")
+
+
+def form_class(name: str, base: type[FlaskForm], specs: tuple[FieldSpec, ...]) -> type[FlaskForm]:
+    """A subclass of ``base`` with one field per spec (in declaration order)."""
+    return type(name, (base,), {spec.name: make_field(spec) for spec in specs})
+
+
+def to_storable(spec: FieldSpec, value: Any) -> Any:
+    """A JSON-friendly value for ``details`` (dates as ISO strings, empty as None/[])."""
+    if spec.kind == "multi":
+        return list(value or [])
+    if spec.kind == "bool":
+        return bool(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value if value not in ("",) else None
+
+
+def from_storable(spec: FieldSpec, value: Any) -> Any:
+    """The form value for a stored ``details`` entry."""
+    if spec.kind == "date" and isinstance(value, str):
+        return date.fromisoformat(value)
+    return value

@@ -1,0 +1,194 @@
+"""Filters for the posting and candidate lists; saved searches reuse exactly this code."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from marketplace.extensions import db
+from marketplace.models import (
+    CandidateProfile,
+    Organisation,
+    Posting,
+    PostingStatus,
+    Prefecture,
+    SavedSearch,
+    SchemeOptIn,
+    User,
+    Visibility,
+)
+from marketplace.schemes.registry import SCHEMES
+from marketplace.services.errors import DomainError
+from marketplace.services.text import search_terms
+
+POSTING_SORTS = ("new", "deadline", "budget")
+CANDIDATE_SORTS = ("updated", "hours")
+REMOTE_VALUES = ("remote", "onsite", "either")
+
+
+def _clean_code(value: Any, allowed: set[str] | None = None) -> str:
+    text = str(value or "").strip()[:32]
+    if allowed is not None and text not in allowed:
+        return ""
+    return text
+
+
+def _int_or_none(value: Any) -> int | None:
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return number if 0 <= number <= 1_000_000_000 else None
+
+
+@dataclass(frozen=True)
+class PostingFilters:
+    """What a person can filter the posting list by. Unknown values are ignored, never an error."""
+
+    q: str = ""
+    scheme: str = ""
+    prefecture: str = ""
+    region: str = ""
+    remote: str = ""
+    employment_form: str = ""
+    category: str = ""
+    budget_min: int | None = None
+    sort: str = "new"
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, Any]) -> "PostingFilters":
+        return cls(
+            q=str(args.get("q", "") or "")[:200],
+            scheme=_clean_code(args.get("scheme"), set(SCHEMES)),
+            prefecture=_clean_code(args.get("prefecture")),
+            region=str(args.get("region", "") or "")[:16],
+            remote=_clean_code(args.get("remote"), set(REMOTE_VALUES)),
+            employment_form=_clean_code(args.get("employment_form")),
+            category=_clean_code(args.get("category")),
+            budget_min=_int_or_none(args.get("budget_min")),
+            sort=_clean_code(args.get("sort"), set(POSTING_SORTS)) or "new",
+        )
+
+    def to_params(self) -> dict[str, Any]:
+        return {k: v for k, v in asdict(self).items() if v not in ("", None) and not (k == "sort" and v == "new")}
+
+    def query(self, statuses: tuple[PostingStatus, ...] = (PostingStatus.PUBLISHED,)) -> sa.Select:
+        query = sa.select(Posting).where(Posting.status.in_(statuses))
+        if self.scheme:
+            query = query.where(Posting.scheme == self.scheme)
+        if self.prefecture:
+            query = query.where(Posting.prefecture_code == self.prefecture)
+        if self.region:
+            query = query.join(Prefecture, Prefecture.code == Posting.prefecture_code).where(
+                sa.or_(Prefecture.region_ja == self.region, Prefecture.region_en == self.region))
+        if self.remote == "remote":
+            query = query.where(Posting.remote.in_(("remote", "either")))
+        elif self.remote:
+            query = query.where(Posting.remote == self.remote)
+        if self.employment_form:
+            query = query.where(Posting.employment_form == self.employment_form)
+        if self.category:
+            query = query.where(Posting.categories_key.contains(f"|{self.category}|", autoescape=True))
+        if self.budget_min is not None:
+            query = query.where(Posting.monthly_budget_max >= self.budget_min)
+        for term in search_terms(self.q):
+            query = query.where(Posting.search_text.contains(term, autoescape=True))
+        order = {
+            "new": (Posting.published_at.desc(), Posting.id.desc()),
+            "deadline": (Posting.deadline.is_(None), Posting.deadline.asc(), Posting.id.desc()),
+            "budget": (Posting.monthly_budget_max.is_(None), Posting.monthly_budget_max.desc(), Posting.id.desc()),
+        }[self.sort]
+        return query.order_by(*order)
+
+
+@dataclass(frozen=True)
+class CandidateFilters:
+    """Filters of the candidate list seen by verified organisations and coordinators."""
+
+    q: str = ""
+    scheme: str = ""
+    prefecture: str = ""
+    remote: str = ""
+    employment_form: str = ""
+    sort: str = "updated"
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, Any]) -> "CandidateFilters":
+        return cls(
+            q=str(args.get("q", "") or "")[:200],
+            scheme=_clean_code(args.get("scheme"), set(SCHEMES)),
+            prefecture=_clean_code(args.get("prefecture")),
+            remote=_clean_code(args.get("remote"), set(REMOTE_VALUES)),
+            employment_form=_clean_code(args.get("employment_form")),
+            sort=_clean_code(args.get("sort"), set(CANDIDATE_SORTS)) or "updated",
+        )
+
+    def to_params(self) -> dict[str, Any]:
+        return {k: v for k, v in asdict(self).items() if v not in ("", None) and not (k == "sort" and v == "updated")}
+
+    def query(self, visibilities: tuple[Visibility, ...]) -> sa.Select:
+        query = sa.select(CandidateProfile).join(User, User.id == CandidateProfile.user_id).where(
+            CandidateProfile.visibility.in_(visibilities), User.active.is_(True))
+        if self.scheme:
+            query = query.where(sa.exists().where(SchemeOptIn.profile_id == CandidateProfile.id,
+                                                  SchemeOptIn.scheme == self.scheme))
+        if self.prefecture:
+            # JSON arrays are searched through their text form, which works on SQLite and PostgreSQL.
+            query = query.where(sa.or_(
+                CandidateProfile.residence_prefecture == self.prefecture,
+                sa.cast(CandidateProfile.work_prefectures, sa.String).contains(f'"{self.prefecture}"', autoescape=True),
+            ))
+        if self.remote == "remote":
+            query = query.where(CandidateProfile.remote.in_(("remote", "either")))
+        elif self.remote:
+            query = query.where(CandidateProfile.remote == self.remote)
+        if self.employment_form:
+            query = query.where(sa.cast(CandidateProfile.employment_forms, sa.String).contains(
+                f'"{self.employment_form}"', autoescape=True))
+        for term in search_terms(self.q):
+            query = query.where(CandidateProfile.search_text.contains(term, autoescape=True))
+        if self.sort == "hours":
+            return query.order_by(CandidateProfile.hours_per_month.is_(None), CandidateProfile.hours_per_month.desc(),
+                                  CandidateProfile.id)
+        return query.order_by(CandidateProfile.updated_at.desc(), CandidateProfile.id.desc())
+
+
+def candidate_visibilities_for(viewer: User | None) -> tuple[Visibility, ...]:
+    """Which profiles a viewer may list: coordinators all, verified organisations two levels, others public."""
+    from marketplace.models import Role
+
+    if viewer is None or not viewer.is_authenticated:
+        return (Visibility.PUBLIC_SUMMARY,)
+    if viewer.role in (Role.COORDINATOR, Role.ADMIN):
+        return tuple(Visibility)
+    if viewer.role == Role.MEMBER and viewer.organisation is not None and viewer.organisation.verified:
+        return (Visibility.VERIFIED_ORGS, Visibility.PUBLIC_SUMMARY)
+    return (Visibility.PUBLIC_SUMMARY,)
+
+
+MAX_SAVED_SEARCHES = 20
+
+
+def save_search(actor: User, name: str, target: str, params: dict[str, Any]) -> SavedSearch:
+    """Keep a filter set under a name (at most 20 per person)."""
+    if target not in ("postings", "candidates"):
+        raise DomainError(str(_l("保存できない検索です。")))
+    count = db.session.scalar(sa.select(sa.func.count(SavedSearch.id)).where(SavedSearch.user_id == actor.id))
+    if count >= MAX_SAVED_SEARCHES:
+        raise DomainError(str(_l("保存できる検索条件は%(n)d件までです。", n=MAX_SAVED_SEARCHES)))
+    filters = PostingFilters.from_args(params) if target == "postings" else CandidateFilters.from_args(params)
+    saved = SavedSearch(user_id=actor.id, name=name.strip()[:100] or str(_l("検索条件")), target=target,
+                        params=filters.to_params())
+    db.session.add(saved)
+    db.session.flush()
+    return saved
+
+
+def run_saved_search(saved: SavedSearch, viewer: User) -> sa.Select:
+    """The same query the live list would run for these filters."""
+    if saved.target == "postings":
+        return PostingFilters.from_args(saved.params).query()
+    return CandidateFilters.from_args(saved.params).query(candidate_visibilities_for(viewer))
