@@ -68,10 +68,12 @@ class ProfileForm(FlaskForm):
     submit = SubmitField(_l("プロフィールを保存"))
 
     def to_data(self) -> ProfileData:
+        # entry.form, not the FormField itself: FormField.description shadows the sub-field.
+        entries = [entry.form for entry in self.careers]
         careers = [Career(organisation=c.organisation.data, role=c.role.data or "",
                           years=float(c.years.data) if c.years.data is not None else None,
                           description=c.description.data or "")
-                   for c in self.careers if c.organisation.data]
+                   for c in entries if c.organisation.data]
         return ProfileData(
             display_name=self.display_name.data, residence_prefecture=self.residence_prefecture.data or None,
             work_prefectures=list(self.work_prefectures.data or []), remote=self.remote.data,

@@ -7,7 +7,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import NumberRange, Optional, URL
+from wtforms.validators import InputRequired, NumberRange, Optional, URL
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from marketplace.forms_common import CleanText, input_required, max_length, required, strip_text
@@ -39,7 +39,9 @@ def make_field(spec: FieldSpec) -> Any:
         return TextAreaField(spec.label, validators=presence + [max_length(spec.maximum or 4000), CleanText(multiline=True)],
                              filters=[strip_text], **kw)
     if spec.kind in ("int", "money"):
-        return IntegerField(spec.label, validators=presence + [_number_range(spec)], **kw)
+        # InputRequired, not DataRequired: 0 is a value, and must reach the range check.
+        number_presence = [InputRequired(message=_l("入力してください。"))] if spec.required else [Optional()]
+        return IntegerField(spec.label, validators=number_presence + [_number_range(spec)], **kw)
     if spec.kind == "choice":
         choices = list(spec.choices) if spec.required else [("", _l("選択してください"))] + list(spec.choices)
         return SelectField(spec.label, choices=choices, validators=[required()] if spec.required else [Optional()], **kw)
