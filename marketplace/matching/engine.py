@@ -1,0 +1,282 @@
+"""The matching engine: fit once, top-k both ways (single and batch), incremental upserts."""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+
+from marketplace.matching.candidates import default_threads, keep_top, location_groups, location_ok, topn_pairs
+from marketplace.matching.explain import Suggestion, explain
+from marketplace.matching.features import pair_intersections, posting_columns, seeker_columns
+from marketplace.matching.pairs import RULED_OUT, pair_status
+from marketplace.matching.records import SCHEMES, PostingRecord, SeekerRecord, unique_ids
+from marketplace.matching.scoring import Weights, pair_scores
+from marketplace.matching.store import Block
+from marketplace.matching.text import TextVectorizer
+
+#: Whether the Sudachi word channel is on by default (decided on tests/data/eval; see README).
+DEFAULT_WORD_CHANNEL = False
+_TAIL_FOLD = 1024
+Ranked = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
+class Engine:
+    """Reciprocal matching of seekers and postings of the same scheme.
+
+    ``fit`` learns the TF-IDF vocabulary once; upserts re-transform only the changed record
+    with the fitted vectoriser (the vocabulary is refreshed only by a full refit). Candidates
+    for a query are its ``max(pool_min, pool_factor * k)`` most text-similar items among those
+    the location rule allows (sharing at least one text feature); all hard rules, the
+    structured fit and reciprocity then re-rank them. Order: clearly eligible before flagged,
+    then score (rounded to 4 decimals), then id.
+    """
+
+    def __init__(self, word_channel: bool = DEFAULT_WORD_CHANNEL, weights: Weights = Weights(),
+                 reciprocal: bool = True, pool_factor: int = 5, pool_min: int = 100,
+                 max_df: float = 0.5, n_threads: int | None = None, chunk_rows: int = 4096) -> None:
+        self.vectorizer = TextVectorizer(word_channel=word_channel, max_df=max_df)
+        self.weights = weights
+        self.reciprocal = reciprocal
+        self.pool_factor, self.pool_min = pool_factor, pool_min
+        self.n_threads = n_threads or default_threads()
+        self.chunk_rows = chunk_rows
+        self._seekers: dict[str, Block[SeekerRecord]] = {}
+        self._postings: dict[str, Block[PostingRecord]] = {}
+        self._seeker_scheme: dict[str, str] = {}
+        self._posting_scheme: dict[str, str] = {}
+
+    # ----------------------------------------------------------------- fitting
+    def fit(self, seekers: Iterable[SeekerRecord], postings: Iterable[PostingRecord],
+            vectorizer: TextVectorizer | None = None) -> Engine:
+        """Learn the vocabulary from all texts and build every scheme's matrices.
+
+        Passing an already fitted ``vectorizer`` reuses its vocabulary (no refit): this is how
+        an engine "fitted on the same vocabulary" is built to check incremental updates.
+        """
+        seekers, postings = list(seekers), list(postings)
+        unique_ids(seekers)
+        unique_ids(postings)
+        for rec in [*seekers, *postings]:
+            _check_scheme(rec.scheme)
+        if vectorizer is None:
+            self.vectorizer.fit([r.text for r in seekers] + [r.text for r in postings])
+        else:
+            self.vectorizer = vectorizer
+        self._seekers = _blocks(seekers, self.vectorizer, seeker_columns)
+        self._postings = _blocks(postings, self.vectorizer, posting_columns)
+        self._seeker_scheme = {r.id: r.scheme for r in seekers}
+        self._posting_scheme = {r.id: r.scheme for r in postings}
+        return self
+
+    def seeker(self, seeker_id: str) -> SeekerRecord:
+        block = self._seekers[self._seeker_scheme[str(seeker_id)]]
+        return block.records[block.row_of[str(seeker_id)]]
+
+    def posting(self, posting_id: str) -> PostingRecord:
+        block = self._postings[self._posting_scheme[str(posting_id)]]
+        return block.records[block.row_of[str(posting_id)]]
+
+    # ----------------------------------------------------------- incremental
+    def upsert_seeker(self, record: SeekerRecord) -> None:
+        """Insert or replace one seeker, transforming only its text with the fitted vocabulary."""
+        _check_scheme(record.scheme)
+        self.remove_seeker(record.id)
+        _add(self._seekers[record.scheme], record, self.vectorizer)
+        self._seeker_scheme[record.id] = record.scheme
+
+    def upsert_posting(self, record: PostingRecord) -> None:
+        """Insert or replace one posting, transforming only its text with the fitted vocabulary."""
+        _check_scheme(record.scheme)
+        self.remove_posting(record.id)
+        _add(self._postings[record.scheme], record, self.vectorizer)
+        self._posting_scheme[record.id] = record.scheme
+
+    def remove_seeker(self, seeker_id: str) -> bool:
+        scheme = self._seeker_scheme.pop(str(seeker_id), None)
+        return scheme is not None and self._seekers[scheme].remove(str(seeker_id))
+
+    def remove_posting(self, posting_id: str) -> bool:
+        scheme = self._posting_scheme.pop(str(posting_id), None)
+        return scheme is not None and self._postings[scheme].remove(str(posting_id))
+
+    # --------------------------------------------------------- single queries
+    def top_k_for_posting(self, posting_id: str, k: int = 10, explain: bool = True) -> list[Suggestion]:
+        """The best ``k`` seekers for one posting (empty when the posting is closed or full)."""
+        scheme = self._posting_scheme[str(posting_id)]
+        sb, pb = self._seekers[scheme], self._postings[scheme]
+        row = pb.row_of[str(posting_id)]
+        if not pb.cols["open"][row]:
+            return []
+        sims = sb.text.dot(pb.text.row(row))
+        items = np.arange(len(sims))
+        mask = sb.alive & (sims > 0) & location_ok(sb.cols, pb.cols, items, np.full(len(items), row))
+        ranked = self._pool_and_rank(scheme, mask, sims, row, k, query_is_posting=True)
+        return self._suggestions(scheme, ranked, explain)
+
+    def top_k_for_seeker(self, seeker_id: str, k: int = 10, explain: bool = True) -> list[Suggestion]:
+        """The best ``k`` open postings of the seeker's scheme for one seeker."""
+        scheme = self._seeker_scheme[str(seeker_id)]
+        sb, pb = self._seekers[scheme], self._postings[scheme]
+        row = sb.row_of[str(seeker_id)]
+        sims = pb.text.dot(sb.text.row(row))
+        items = np.arange(len(sims))
+        mask = pb.alive & pb.cols["open"] & (sims > 0) & location_ok(
+            sb.cols, pb.cols, np.full(len(items), row), items)
+        ranked = self._pool_and_rank(scheme, mask, sims, row, k, query_is_posting=False)
+        return self._suggestions(scheme, ranked, explain)
+
+    def _pool_and_rank(self, scheme: str, mask: np.ndarray, sims: np.ndarray, row: int, k: int,
+                       query_is_posting: bool) -> Ranked:
+        items = np.flatnonzero(mask)
+        q = np.zeros(len(items), dtype=np.int64)
+        q, items, vals = keep_top(q, items, sims[items], self._pool(k), (1, len(sims)))
+        q = np.full(len(items), row, dtype=np.int64)
+        if query_is_posting:
+            return self._rank(scheme, q, items, q, vals, k, query_is_posting)
+        return self._rank(scheme, q, q, items, vals, k, query_is_posting)
+
+    # ---------------------------------------------------------------- batches
+    def top_k_all_postings(self, k: int = 10, explain: bool = False) -> dict[str, list[Suggestion]]:
+        """Top-k seekers for every open posting (chunked top-n sparse products per block)."""
+        return self._batch(k, explain, query_is_posting=True)
+
+    def top_k_all_seekers(self, k: int = 10, explain: bool = False) -> dict[str, list[Suggestion]]:
+        """Top-k open postings for every seeker."""
+        return self._batch(k, explain, query_is_posting=False)
+
+    def _batch(self, k: int, explain: bool, query_is_posting: bool) -> dict[str, list[Suggestion]]:
+        out: dict[str, list[Suggestion]] = {}
+        for scheme in SCHEMES:
+            sb, pb = self._seekers[scheme], self._postings[scheme]
+            for block in (sb, pb):
+                if block.needs_compaction():
+                    block.compact()
+            parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+            for prow, srow in location_groups(sb.cols, pb.cols, sb.alive, pb.cols["open"]):
+                a, b = (pb, sb) if query_is_posting else (sb, pb)
+                arow, brow = (prow, srow) if query_is_posting else (srow, prow)
+                for r, c, v in topn_pairs(a.text.base[arow], b.text.base[brow], self._pool(k),
+                                          self.n_threads, self.chunk_rows):
+                    parts.append((arow[r], brow[c], v))
+            q, i, v = _concat(parts)
+            a_n, b_n = (len(pb.records), len(sb.records)) if query_is_posting else (len(sb.records), len(pb.records))
+            q, i, v = keep_top(q, i, v, self._pool(k), (a_n, b_n))
+            si, pj = (i, q) if query_is_posting else (q, i)
+            ranked = self._rank(scheme, q, si, pj, v, k, query_is_posting)
+            queries = pb if query_is_posting else sb
+            for rec, ok in zip(queries.records, pb.cols["open"] if query_is_posting else sb.alive, strict=True):
+                if ok:
+                    out[rec.id] = []
+            for sug in self._suggestions(scheme, ranked, explain):
+                out[sug.posting_id if query_is_posting else sug.seeker_id].append(sug)
+        return out
+
+    # ---------------------------------------------------------------- ranking
+    def _pool(self, k: int) -> int:
+        return max(self.pool_min, self.pool_factor * k)
+
+    def _rank(self, scheme: str, q: np.ndarray, si: np.ndarray, pj: np.ndarray, sims: np.ndarray,
+              k: int, query_is_posting: bool) -> Ranked:
+        """Apply the rules, score, order and keep ``k`` per query: (seeker rows, posting rows, score, tier)."""
+        sb, pb = self._seekers[scheme], self._postings[scheme]
+        status = pair_status(sb.cols, pb.cols, si, pj, scheme)
+        keep = status != RULED_OUT
+        q, si, pj, sims, tier = q[keep], si[keep], pj[keep], sims[keep], status[keep]
+        skills = pair_intersections(sb.skills.compact(), pb.skills.compact(), si, pj)
+        cats = pair_intersections(sb.cats.compact(), pb.cats.compact(), si, pj)
+        scores = pair_scores(sb.cols, pb.cols, si, pj, sims, skills, cats, self.weights, self.reciprocal)
+        rounded = np.round(scores.score, 4)
+        item_rank = sb.id_rank()[si] if query_is_posting else pb.id_rank()[pj]
+        order = _order(q, tier, rounded, item_rank)
+        q, si, pj, rounded, tier = q[order], si[order], pj[order], rounded[order], tier[order]
+        if len(q):
+            starts = np.r_[0, np.flatnonzero(np.diff(q)) + 1]
+            first = np.repeat(starts, np.diff(np.r_[starts, len(q)]))
+            top = (np.arange(len(q)) - first) < k
+            si, pj, rounded, tier = si[top], pj[top], rounded[top], tier[top]
+        return si, pj, rounded, tier
+
+    def _suggestions(self, scheme: str, ranked: Ranked, with_reasons: bool) -> list[Suggestion]:
+        sb, pb = self._seekers[scheme], self._postings[scheme]
+        si, pj, scores, _tier = ranked
+        if not with_reasons:
+            s_ids, p_ids = [r.id for r in sb.records], [r.id for r in pb.records]
+            return [Suggestion(s_ids[a], p_ids[b], c)
+                    for a, b, c in zip(si.tolist(), pj.tolist(), scores.tolist(), strict=True)]
+        out: list[Suggestion] = []
+        for s_row, p_row, score in zip(si.tolist(), pj.tolist(), scores.tolist(), strict=True):
+            seeker, posting = sb.records[s_row], pb.records[p_row]
+            reasons = explain(seeker, posting, sb.text.row(s_row), pb.text.row(p_row), self.vectorizer)
+            out.append(Suggestion(seeker.id, posting.id, score, reasons))
+        return out
+
+    # ------------------------------------------------------------------ pairs
+    def text_similarity(self, seeker_id: str, posting_id: str) -> float:
+        """Cosine of the two records' stacked TF-IDF rows."""
+        s, p = self._locate(seeker_id, posting_id)
+        sb, pb = self._seekers[s[0]], self._postings[p[0]]
+        return float((sb.text.row(s[1]) @ pb.text.row(p[1]).T).toarray()[0, 0])
+
+    def score_pair(self, seeker_id: str, posting_id: str, explain: bool = True) -> Suggestion | None:
+        """Score one pair; None when the schemes differ or a hard rule rules it out."""
+        (s_scheme, s_row), (p_scheme, p_row) = self._locate(seeker_id, posting_id)
+        if s_scheme != p_scheme:
+            return None
+        sim = np.array([self.text_similarity(seeker_id, posting_id)])
+        one_s, one_p = np.array([s_row]), np.array([p_row])
+        ranked = self._rank(s_scheme, one_p, one_s, one_p, sim, 1, True)
+        found = self._suggestions(s_scheme, ranked, explain)
+        return found[0] if found else None
+
+    def _locate(self, seeker_id: str, posting_id: str) -> tuple[tuple[str, int], tuple[str, int]]:
+        s_scheme = self._seeker_scheme[str(seeker_id)]
+        p_scheme = self._posting_scheme[str(posting_id)]
+        return ((s_scheme, self._seekers[s_scheme].row_of[str(seeker_id)]),
+                (p_scheme, self._postings[p_scheme].row_of[str(posting_id)]))
+
+
+def _order(q: np.ndarray, tier: np.ndarray, rounded: np.ndarray, item_rank: np.ndarray) -> np.ndarray:
+    """Order by query, then tier (eligible first), then score descending, then id rank.
+
+    Packs the four keys into one int64 when they fit (one argsort instead of a 4-key lexsort).
+    """
+    score_int = np.rint(rounded * 10_000).astype(np.int64)  # 0..1_000_000 < 2**20
+    if len(q) == 0 or (q.max() < 2**20 and item_rank.max() < 2**21):
+        key = ((q.astype(np.int64) * 2 + tier.astype(np.int64)) << 20 | (1_000_000 - score_int)) << 21
+        return np.argsort(key | item_rank.astype(np.int64), kind="stable")
+    return np.lexsort((item_rank, -score_int, tier, q))
+
+
+def _concat(parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]]
+            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    if not parts:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+    qs, items, vals = zip(*parts, strict=True)
+    return np.concatenate(qs), np.concatenate(items), np.concatenate(vals)
+
+
+def _check_scheme(scheme: str) -> None:
+    if scheme not in SCHEMES:
+        raise ValueError(f"unknown scheme {scheme!r}")
+
+
+def _blocks(records: Sequence, vectorizer: TextVectorizer, columns_of) -> dict[str, Block]:  # type: ignore[type-arg]
+    matrix = vectorizer.transform([r.text for r in records])
+    blocks: dict[str, Block] = {}  # type: ignore[type-arg]
+    for scheme in SCHEMES:
+        rows = [i for i, r in enumerate(records) if r.scheme == scheme]
+        blocks[scheme] = Block([records[i] for i in rows], matrix[rows], columns_of)
+    return blocks
+
+
+def _add(block: Block, record: SeekerRecord | PostingRecord, vectorizer: TextVectorizer) -> None:  # type: ignore[type-arg]
+    block.add(record, vectorizer.transform([record.text]))
+    if len(block.text.tail) >= _TAIL_FOLD:
+        block.text.compact()
+
+
+def suggest_for_posting(posting: PostingRecord, seekers: Sequence[SeekerRecord], k: int = 10,
+                        word_channel: bool = DEFAULT_WORD_CHANNEL) -> list[Suggestion]:
+    """Convenience for small sets: fit an engine on these records and rank seekers for ``posting``."""
+    engine = Engine(word_channel=word_channel).fit(seekers, [posting])
+    return engine.top_k_for_posting(posting.id, k)
