@@ -85,3 +85,22 @@ def register_cli(app: Flask) -> None:
     """Attach the command groups to ``app``."""
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_cli)
+    app.cli.add_command(match_cli)
+
+
+match_cli = AppGroup("match", help="Matching engine.")
+
+
+@match_cli.command("refresh")
+def match_refresh_command() -> None:
+    """Refit the engine on all current data and store the top suggestions for every posting."""
+    from marketplace.services.suggestions import refresh_all
+
+    with click.progressbar(length=1, label="Scoring postings", show_pos=True) as bar:
+        def progress(done: int, total: int) -> None:
+            bar.length = total
+            bar.update(done - bar.pos)
+
+        written = refresh_all(progress)
+    db.session.commit()
+    click.echo(f"stored {written} suggestions")

@@ -93,3 +93,6 @@ def register_template_helpers(app: Flask) -> None:
 
     app.jinja_env.globals["rows_for"] = rows_for
     app.jinja_env.globals["posting_values"] = posting_values
+    from marketplace.reasons import reason_label
+
+    app.jinja_env.globals["reason_label"] = reason_label

@@ -12,12 +12,14 @@ from marketplace.candidates import bp
 from marketplace.candidates.forms import ConfirmDeleteForm, ProfileForm, opt_in_form_class
 from marketplace.extensions import db
 from marketplace.i18n import current_language
-from marketplace.models import Posting, Role
+import sqlalchemy as sa
+
+from marketplace.models import Match, MatchStatus, Posting, PostingStatus, Role
 from marketplace.organisations.forms import ButtonForm
 from marketplace.schemes.forms import from_storable
 from marketplace.schemes.registry import SCHEMES
 from marketplace.services import postings as posting_service
-from marketplace.services import profiles, reference
+from marketplace.services import profiles, reference, suggestions
 from marketplace.services.errors import DomainError
 
 
@@ -26,7 +28,10 @@ from marketplace.services.errors import DomainError
 def dashboard() -> str:
     profile = profiles.get_or_create_profile(current_user)
     db.session.commit()
-    return render_template("candidates/dashboard.html", profile=profile,
+    matches = db.session.scalars(sa.select(Match).join(Posting, Posting.id == Match.posting_id).where(
+        Match.candidate_profile_id == profile.id, Match.status != MatchStatus.REJECTED,
+        Posting.status == PostingStatus.PUBLISHED).order_by(Match.score.desc(), Match.id).limit(20)).all()
+    return render_template("candidates/dashboard.html", profile=profile, matches=matches,
                            completeness=profiles.completeness(profile), schemes=SCHEMES)
 
 
@@ -56,6 +61,7 @@ def edit_profile() -> Response | tuple[str, int]:
     if form.validate_on_submit():
         try:
             profiles.update_profile(current_user, profile, form.to_data())
+            suggestions.refresh_for_profile(profile)
         except DomainError as exc:
             db.session.rollback()
             form.compensation_min.errors = [exc.message]
@@ -81,6 +87,7 @@ def opt_in(code: str) -> Response | tuple[str, int]:
     if form.validate_on_submit():
         values = {spec.name: getattr(form, spec.name).data for spec in scheme.candidate_fields}
         profiles.set_opt_in(current_user, profile, code, values)
+        suggestions.refresh_for_profile(profile)
         db.session.commit()
         flash(_("「%(scheme)s」に参加しました。", scheme=scheme.name(current_language())), "info")
         return redirect(url_for("candidates.dashboard"))
@@ -93,7 +100,9 @@ def opt_in(code: str) -> Response | tuple[str, int]:
 def leave_scheme(code: str) -> Response:
     if code not in SCHEMES or not ButtonForm().validate_on_submit():
         abort(400)
-    profiles.remove_opt_in(current_user, profiles.get_or_create_profile(current_user), code)
+    profile = profiles.get_or_create_profile(current_user)
+    profiles.remove_opt_in(current_user, profile, code)
+    suggestions.refresh_for_profile(profile)
     db.session.commit()
     flash(_("制度への参加をやめました。"), "info")
     return redirect(url_for("candidates.dashboard"))

@@ -15,6 +15,7 @@ from marketplace.organisations.forms import ReviewForm, posting_form_class
 from marketplace.organisations.views import prepare_posting_form, render_posting_form
 from marketplace.schemes.registry import get_scheme, posting_types_for
 from marketplace.services import postings as posting_service
+from marketplace.services import suggestions
 from marketplace.services.errors import DomainError
 from marketplace.services.organisations import organisations_in_area
 
@@ -65,6 +66,7 @@ def review_posting(posting_id: int) -> Response | tuple[str, int]:
         try:
             if form.approve.data:
                 posting_service.approve(current_user, posting)
+                suggestions.refresh_for_posting(posting)
                 message = _("募集を公開しました。")
             else:
                 posting_service.request_changes(current_user, posting, form.comment.data or "")

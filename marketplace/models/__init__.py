@@ -2,6 +2,7 @@
 from marketplace.models.accounts import CoordinatorArea, Role, User
 from marketplace.models.base import Base, utcnow
 from marketplace.models.organisations import SUPPORT_CENTRE_KINDS, OrgKind, Organisation
+from marketplace.models.matches import Match, MatchStatus
 from marketplace.models.postings import (
     CloseReason,
     DisclosureRequest,
@@ -23,6 +24,8 @@ __all__ = [
     "ConsentRecord",
     "DisclosureRequest",
     "DisclosureStatus",
+    "Match",
+    "MatchStatus",
     "Posting",
     "PostingStatus",
     "PostingStatusChange",

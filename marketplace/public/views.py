@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 
 from marketplace.extensions import db
 from marketplace.i18n import current_language
-from marketplace.models import DisclosureRequest, Posting, Role, SavedSearch
+from marketplace.models import DisclosureRequest, Match, MatchStatus, Posting, Role, SavedSearch
 from marketplace.organisations.forms import ButtonForm
 from marketplace.public import bp
 from marketplace.public.forms import SaveSearchForm
@@ -71,13 +71,19 @@ def posting_detail(posting_id: int) -> str:
     if not posting_service.may_view(viewer, posting):
         abort(404)
     scheme = SCHEMES[posting.scheme]
+    can_manage = viewer is not None and posting_service.can_manage(viewer, posting)
+    matches = []
+    if can_manage:
+        matches = db.session.scalars(sa.select(Match).where(
+            Match.posting_id == posting.id, Match.status != MatchStatus.REJECTED
+        ).order_by(Match.score.desc(), Match.id).limit(20)).all()
     my_disclosure = None
     if viewer is not None and viewer.role == Role.CANDIDATE:
         my_disclosure = db.session.scalar(sa.select(DisclosureRequest).where(
             DisclosureRequest.posting_id == posting.id, DisclosureRequest.requester_id == viewer.id))
     return render_template(
         "postings/detail.html", posting=posting, scheme=scheme, posting_type=scheme.posting_type(posting.posting_type),
-        can_manage=viewer is not None and posting_service.can_manage(viewer, posting),
+        can_manage=can_manage, matches=matches,
         show_identity=posting_service.may_see_identity(viewer, posting), my_disclosure=my_disclosure,
         subsidy_warning=posting_service.subsidy_warning(posting), button_form=ButtonForm(),
         label_of=label_of,

@@ -125,6 +125,7 @@ def set_opt_in(actor: User, profile: CandidateProfile, scheme_code: str, values:
         profile.opt_ins.append(opt_in)
     else:
         opt_in.details = details
+    profile.updated_at = utcnow()  # lets the matching engine notice the change
     db.session.flush()
     logger.info("profile %s opted into %s", profile.id, scheme_code, extra={"event": "profile.opt_in"})
     return opt_in
@@ -136,6 +137,7 @@ def remove_opt_in(actor: User, profile: CandidateProfile, scheme_code: str) -> N
     opt_in = profile.opt_in(scheme_code)
     if opt_in is not None:
         profile.opt_ins.remove(opt_in)
+        profile.updated_at = utcnow()  # lets the matching engine notice the change
         db.session.flush()
 
 
