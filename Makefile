@@ -33,6 +33,7 @@ db: setup
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed reference
 	$(BIN)/flask seed demo
+	$(BIN)/flask match refresh
 
 run: db
 	@echo "Serving on http://127.0.0.1:$(PORT)"
