@@ -72,10 +72,11 @@ def seed_reference_command() -> None:
 @seed_cli.command("demo")
 def seed_demo_command() -> None:
     """Create the demo organisations and accounts (idempotent) and print how to log in."""
-    from marketplace.services.demo import DEMO_PASSWORD, load_demo
+    from marketplace.services.demo import DEMO_PASSWORD, demo_counts, load_demo
 
     accounts_made = load_demo()
     db.session.commit()
+    click.echo("Demo data: " + ", ".join(f"{name} {count}" for name, count in demo_counts().items()))
     click.echo("Demo accounts (password for all: %s):" % DEMO_PASSWORD)
     for email, role in accounts_made:
         click.echo(f"  {role:<12} {email}")
