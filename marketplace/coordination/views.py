@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -15,7 +15,7 @@ from marketplace.organisations.forms import ReviewForm, posting_form_class
 from marketplace.organisations.views import prepare_posting_form, render_posting_form
 from marketplace.schemes.registry import get_scheme, posting_types_for
 from marketplace.services import postings as posting_service
-from marketplace.services import suggestions
+from marketplace.services import proposals, suggestions
 from marketplace.services.errors import DomainError
 from marketplace.services.organisations import organisations_in_area
 
@@ -106,3 +106,14 @@ def proxy_posting(org_id: int, scheme_code: str, type_code: str) -> Response | t
         flash(_("団体に代わって下書きを作成しました。"), "info")
         return redirect(url_for("public.posting_detail", posting_id=posting.id))
     return render_posting_form(form, scheme, posting_type, organisation, status=400 if form.is_submitted() else 200)
+
+
+@bp.route("/proposal")
+@role_required(Role.COORDINATOR)
+def proposal() -> str:
+    """A capacity-aware assignment of suggested seekers to the open places in the area."""
+    schemes = sorted({a.scheme for a in current_user.areas}) or ["accelerator"]
+    scheme = request.args.get("scheme") if request.args.get("scheme") in schemes else schemes[0]
+    mode = "stable" if request.args.get("mode") == "stable" else "min_cost"
+    pairs = proposals.propose(current_user, scheme, mode)
+    return render_template("coordination/proposal.html", pairs=pairs, scheme=scheme, schemes=schemes, mode=mode)

@@ -177,3 +177,27 @@ def test_match_refresh_command_reports_progress(app, runner, make_user, world):
     result = runner.invoke(args=["match", "refresh"])
     assert result.exit_code == 0, result.output
     assert "Scoring postings" in result.output and "stored 1 suggestions" in result.output
+
+
+def test_capacity_proposal_respects_open_places(app, client, make_user, world, login_as):
+    """Three eligible candidates, one posting with two places: the proposal fills exactly two."""
+    for years in (6, 8, 10):
+        _candidate(make_user, app, years=years, exams=[])
+    posting_id = _position(app, world["org"], world["coordinator"])
+    with app.app_context():
+        suggestions.refresh_all()
+        db.session.commit()
+        from marketplace.services.proposals import propose
+
+        coordinator = db.session.get(User, world["coordinator"])
+        for mode in ("min_cost", "stable"):
+            pairs = propose(coordinator, "accelerator", mode)
+            assert len(pairs) == 2 and {p.posting.id for p in pairs} == {posting_id}
+            assert len({p.match.seeker_ref for p in pairs}) == 2
+    login_as(world["coordinator"])
+    html = client.get("/coordination/proposal?scheme=accelerator&mode=stable").get_data(as_text=True)
+    assert html.count("人材 #") == 2
+    outsider = make_user(Role.COORDINATOR, area=(("accelerator",), ("13",)))
+    client.post("/auth/logout")
+    login_as(outsider)
+    assert "人材 #" not in client.get("/coordination/proposal?scheme=accelerator").get_data(as_text=True)
