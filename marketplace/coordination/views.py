@@ -11,8 +11,8 @@ from marketplace.access import role_required
 from marketplace.coordination import bp
 from marketplace.extensions import db
 from marketplace.models import Organisation, Posting, PostingStatus, Role
-from marketplace.organisations.forms import ReviewForm, posting_form_class
-from marketplace.organisations.views import prepare_posting_form, render_posting_form
+from marketplace.organisations.forms import ReviewForm
+from marketplace.organisations.views import create_posting_view
 from marketplace.schemes.registry import get_scheme, posting_types_for
 from marketplace.services import postings as posting_service
 from marketplace.services import proposals, suggestions
@@ -92,20 +92,7 @@ def proxy_posting(org_id: int, scheme_code: str, type_code: str) -> Response | t
         abort(404)
     if not current_user.covers(scheme_code, organisation.prefecture_code):
         abort(403)
-    form = posting_form_class(scheme_code, posting_type)()
-    prepare_posting_form(form, organisation.prefecture_code)
-    if form.validate_on_submit():
-        try:
-            posting = posting_service.create_posting(current_user, organisation, scheme_code, type_code,
-                                                     form.to_data(posting_type))
-        except DomainError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-            return render_posting_form(form, scheme, posting_type, organisation, status=exc.status_code)
-        db.session.commit()
-        flash(_("団体に代わって下書きを作成しました。"), "info")
-        return redirect(url_for("public.posting_detail", posting_id=posting.id))
-    return render_posting_form(form, scheme, posting_type, organisation, status=400 if form.is_submitted() else 200)
+    return create_posting_view(organisation, scheme, posting_type, _("団体に代わって下書きを作成しました。"))
 
 
 @bp.route("/proposal")

@@ -57,6 +57,24 @@ def render_posting_form(form, scheme, posting_type, organisation, posting=None, 
                            subsidy_warning=posting is not None and posting_service.subsidy_warning(posting)), status
 
 
+def create_posting_view(organisation: Organisation, scheme, posting_type, success: str) -> Response | tuple[str, int]:
+    """The new-posting form for ``organisation`` (members and proxy-posting coordinators share it)."""
+    form = posting_form_class(scheme.code.value, posting_type)()
+    prepare_posting_form(form, organisation.prefecture_code)
+    if form.validate_on_submit():
+        try:
+            posting = posting_service.create_posting(current_user, organisation, scheme.code.value,
+                                                     posting_type.code, form.to_data(posting_type))
+        except DomainError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+            return render_posting_form(form, scheme, posting_type, organisation, status=exc.status_code)
+        db.session.commit()
+        flash(success, "info")
+        return redirect(url_for("public.posting_detail", posting_id=posting.id))
+    return render_posting_form(form, scheme, posting_type, organisation, status=400 if form.is_submitted() else 200)
+
+
 @bp.route("/")
 @role_required(Role.MEMBER)
 def dashboard() -> str:
@@ -87,20 +105,8 @@ def new_posting(scheme_code: str, type_code: str) -> Response | tuple[str, int]:
     posting_type = scheme.posting_type(type_code) if scheme else None
     if organisation is None or posting_type is None:
         abort(404)
-    form = posting_form_class(scheme_code, posting_type)()
-    prepare_posting_form(form, organisation.prefecture_code)
-    if form.validate_on_submit():
-        try:
-            posting = posting_service.create_posting(current_user, organisation, scheme_code, type_code,
-                                                     form.to_data(posting_type))
-        except DomainError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-            return render_posting_form(form, scheme, posting_type, organisation, status=exc.status_code)
-        db.session.commit()
-        flash(_("下書きを保存しました。内容を確認して審査に出してください。"), "info")
-        return redirect(url_for("public.posting_detail", posting_id=posting.id))
-    return render_posting_form(form, scheme, posting_type, organisation, status=400 if form.is_submitted() else 200)
+    return create_posting_view(organisation, scheme, posting_type,
+                               _("下書きを保存しました。内容を確認して審査に出してください。"))
 
 
 @bp.route("/postings/<int:posting_id>/edit", methods=["GET", "POST"])
