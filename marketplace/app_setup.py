@@ -48,6 +48,7 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.auth import bp as auth_bp
     from marketplace.candidates import bp as candidates_bp
     from marketplace.coordination import bp as coordination_bp
+    from marketplace.matches import bp as matches_bp
     from marketplace.organisations import bp as organisations_bp
     from marketplace.public import bp as public_bp
 
@@ -56,6 +57,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(candidates_bp, url_prefix="/candidates")
     app.register_blueprint(organisations_bp, url_prefix="/organisations")
     app.register_blueprint(coordination_bp, url_prefix="/coordination")
+    app.register_blueprint(matches_bp, url_prefix="/matches")
     app.register_blueprint(admin_bp, url_prefix="/admin")
 
 

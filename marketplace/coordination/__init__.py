@@ -4,3 +4,4 @@ from flask import Blueprint
 bp = Blueprint("coordination", __name__)
 
 from marketplace.coordination import views  # noqa: E402,F401
+from marketplace.coordination import match_views  # noqa: E402,F401

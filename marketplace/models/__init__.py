@@ -2,7 +2,7 @@
 from marketplace.models.accounts import CoordinatorArea, Role, User
 from marketplace.models.base import Base, utcnow
 from marketplace.models.organisations import SUPPORT_CENTRE_KINDS, OrgKind, Organisation
-from marketplace.models.matches import Match, MatchStatus
+from marketplace.models.matches import Consent, FollowUp, Match, MatchEvent, MatchMessage, MatchStatus, TrialDebrief
 from marketplace.models.postings import (
     CloseReason,
     DisclosureRequest,
@@ -24,8 +24,13 @@ __all__ = [
     "ConsentRecord",
     "DisclosureRequest",
     "DisclosureStatus",
+    "Consent",
+    "FollowUp",
     "Match",
+    "MatchEvent",
+    "MatchMessage",
     "MatchStatus",
+    "TrialDebrief",
     "Posting",
     "PostingStatus",
     "PostingStatusChange",

@@ -240,16 +240,27 @@ def may_view(viewer: User | None, posting: Posting) -> bool:
 
 
 def may_see_identity(viewer: User | None, posting: Posting) -> bool:
-    """A succession firm's identity: open listings, its managers, or an approved disclosure."""
+    """A succession firm's identity: open listings, its managers, an accepted introduction or an approved disclosure."""
     if not posting.anonymous:
         return True
     if viewer is None or not viewer.is_authenticated:
         return False
     if can_manage(viewer, posting):
         return True
+    if _introduced_to(viewer, posting):
+        return True
     return db.session.scalar(sa.select(DisclosureRequest.id).where(
         DisclosureRequest.posting_id == posting.id, DisclosureRequest.requester_id == viewer.id,
         DisclosureRequest.status == DisclosureStatus.APPROVED)) is not None
+
+
+def _introduced_to(viewer: User, posting: Posting) -> bool:
+    """The viewer is the candidate of a match on this posting that both sides accepted."""
+    from marketplace.models import CandidateProfile, Match
+
+    return db.session.scalar(sa.select(Match.id).join(CandidateProfile, CandidateProfile.id == Match.candidate_profile_id)
+                             .where(Match.posting_id == posting.id, Match.introduced_at.is_not(None),
+                                    CandidateProfile.user_id == viewer.id).limit(1)) is not None
 
 
 def request_disclosure(actor: User, posting: Posting, message: str = "") -> DisclosureRequest:

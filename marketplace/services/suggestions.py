@@ -196,7 +196,8 @@ def _store(posting_id: int, scheme: str, suggestions: list[Suggestion], replace_
     """Upsert suggestions for one posting; decided matches are never overwritten.
 
     Suggested rows of this posting that are no longer in the top-k are removed (only those
-    whose seeker is in ``replace_seekers`` when given, for one-seeker refreshes).
+    whose seeker is in ``replace_seekers`` when given, for one-seeker refreshes), unless a
+    side has expressed interest in them.
     """
     existing = {m.seeker_ref: m for m in db.session.scalars(sa.select(Match).where(Match.posting_id == posting_id))}
     keep: set[str] = set()
@@ -216,7 +217,7 @@ def _store(posting_id: int, scheme: str, suggestions: list[Suggestion], replace_
         match.flagged = bool(match.explanation.get("flagged"))
     for ref, match in existing.items():
         in_scope = replace_seekers is None or ref in replace_seekers
-        if ref not in keep and in_scope and match.status == MatchStatus.SUGGESTED:
+        if ref not in keep and in_scope and match.status == MatchStatus.SUGGESTED and not match.interest:
             db.session.delete(match)
     return len(suggestions)
 

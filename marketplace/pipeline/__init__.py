@@ -1,0 +1,1 @@
+"""The match pipeline: the state machine (pure) that services/pipeline.py applies to rows."""

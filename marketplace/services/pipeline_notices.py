@@ -1,0 +1,65 @@
+"""Mail addressed to a person about one of their matches (each recipient gets their own message).
+
+Messages carry links and the posting's public title only: never the other side's name or
+address (those are on the site, once both accepted), never private matching signals.
+"""
+from __future__ import annotations
+
+import logging
+import smtplib
+from collections.abc import Iterable
+
+from flask import render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from marketplace.models import FollowUp, Match, MatchMessage, User
+from marketplace.services.links import external_url
+
+logger = logging.getLogger(__name__)
+
+
+def _deliver(users: Iterable[User], kind: str, key: str, subject_text, template: str, **context: object) -> None:
+    """Render per recipient in their language, then hand over to the notification outbox."""
+    try:
+        from marketplace.services.notifications_TEMP import notify
+    except ImportError:  # until the notification outbox lands: send at once
+        from marketplace.services.mail import Mail, send_mail
+
+        def notify(user: User, *, kind: str, subject: str, text: str, key: str) -> None:
+            send_mail(Mail(to=user.email, subject=subject, text=text))
+
+    for user in users:
+        if not user.active:
+            continue
+        with force_locale(user.locale):
+            subject = subject_text()
+            text = render_template(template, user=user, **context)
+        try:
+            notify(user, kind=kind, subject=subject, text=text, key=f"{key}:u{user.id}")
+        except (smtplib.SMTPException, OSError):  # pragma: no cover - the outbox retries
+            logger.warning("notice not delivered", extra={"event": "notice.failed", "kind": kind})
+
+
+def introduction_requested(match: Match, seekers: list[User], posters: list[User]) -> None:
+    link = external_url("matches.detail", match_id=match.id)
+    _deliver(seekers + posters, "introduction", f"intro-request:m{match.id}",
+             lambda: _("紹介のご相談が届きました"), "emails/introduction_request.txt", match=match, link=link)
+
+
+def introduced(match: Match, users: list[User]) -> None:
+    link = external_url("matches.detail", match_id=match.id)
+    _deliver(users, "introduction", f"introduced:m{match.id}",
+             lambda: _("紹介が成立しました"), "emails/introduced.txt", match=match, link=link)
+
+
+def new_message(match: Match, message: MatchMessage, users: list[User]) -> None:
+    link = external_url("matches.detail", match_id=match.id)
+    _deliver(users, "message", f"message:{message.id}",
+             lambda: _("新しいメッセージが届きました"), "emails/new_message.txt", match=match, link=link)
+
+
+def follow_up_due(follow_up: FollowUp, coordinators: list[User]) -> None:
+    link = external_url("coordination.match_detail", match_id=follow_up.match_id)
+    _deliver(coordinators, "follow_up", f"follow-up:{follow_up.id}",
+             lambda: _("フォローアップの時期です"), "emails/follow_up_due.txt", follow_up=follow_up, link=link)
