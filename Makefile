@@ -34,6 +34,7 @@ db: setup
 	$(BIN)/flask seed reference
 	$(BIN)/flask seed demo
 	$(BIN)/flask match refresh
+	$(BIN)/flask seed pipeline
 
 run: db
 	@echo "Serving on http://127.0.0.1:$(PORT)"

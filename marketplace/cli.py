@@ -82,6 +82,19 @@ def seed_demo_command() -> None:
         click.echo(f"  {role:<12} {email}")
 
 
+@seed_cli.command("pipeline")
+def seed_pipeline_command() -> None:
+    """Move some demo suggestions through the pipeline (after `flask match refresh`; idempotent)."""
+    from marketplace.services.demo_pipeline import advance_demo_matches
+
+    counts = advance_demo_matches()
+    db.session.commit()
+    if counts:
+        click.echo("Demo matches by stage: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+    else:
+        click.echo("Demo matches already moved along (or no suggestions yet): nothing to do.")
+
+
 def register_cli(app: Flask) -> None:
     """Attach the command groups to ``app``."""
     app.cli.add_command(users_cli)
