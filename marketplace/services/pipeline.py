@@ -496,6 +496,12 @@ def participant_matches(user: User) -> sa.Select:
                                                                                      Match.id.desc())
 
 
+def awaiting_answer(user: User) -> list[Match]:
+    """Introduction requests this person (or their organisation) has not answered yet."""
+    rows = db.session.scalars(participant_matches(user).where(Match.status == MatchStatus.APPROVED)).all()
+    return [m for m in rows if getattr(m, f"{side_of(user, m)}_consent", None) is None]
+
+
 def timeline(match: Match, *, internal: bool) -> list[MatchEvent]:
     """The recorded steps, oldest first; participants see only participant-facing ones."""
     return [e for e in match.events if internal or not e.internal]

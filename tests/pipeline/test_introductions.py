@@ -155,3 +155,16 @@ def test_internal_notes_stay_internal(app, client, login_as, world, make_match, 
     page = client.get(f"/matches/{match_id}").get_data(as_text=True)
     assert "面談は県庁で行います" in page
     assert "年収の希望が高め" not in page and "経歴が気になる" not in page
+
+
+def test_waiting_introductions_are_announced_on_the_site(client, login_as, world, make_match, mailbox):
+    match_id = make_match()
+    _approve(client, login_as, world, match_id)
+    login_as(world.candidate)
+    page = client.get("/candidates/").get_data(as_text=True)
+    assert "回答が必要な紹介が1件あります" in page and f"/matches/{match_id}" in page
+    client.post(f"/matches/{match_id}/respond", data={"accept": "1"})
+    assert "回答が必要な紹介" not in client.get("/candidates/").get_data(as_text=True)
+    client.post("/auth/logout")
+    login_as(world.member)
+    assert "回答が必要な紹介が1件あります" in client.get("/organisations/").get_data(as_text=True)
