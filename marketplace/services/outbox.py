@@ -1,0 +1,295 @@
+"""The outbox sender: claims rows safely, delivers them over SMTP, retries, gives up, notes bounces.
+
+Claiming
+    One ``UPDATE … WHERE id IN (SELECT … LIMIT n FOR UPDATE SKIP LOCKED)`` marks a batch as
+    ``sending`` with a random claim token and a lease. On PostgreSQL rows locked by another sender
+    are skipped; SQLite serialises writers, so the single statement is atomic there too. Every
+    later change checks the claim token, so a sender whose lease ran out cannot overwrite the
+    work of the sender that took over.
+
+Crashes
+    A sender killed halfway leaves its claimed rows ``sending``; when the lease ends another sender
+    claims them again. Each row is marked ``sent`` (and committed) right after the server accepted
+    it, so at most the one message in flight at the moment of the kill can be sent twice; its
+    Message-ID is stable (``outbox-<id>``), so mail clients drop such a twin.
+
+Failures
+    Server down or 4xx: retried with exponential backoff (``OUTBOX_RETRY_BASE_SECONDS`` × 2^n, at
+    most 6 h), ``failed`` after ``OUTBOX_MAX_ATTEMPTS`` claims. 5xx on RCPT: the address is recorded
+    as bouncing and nothing more is sent to it. Other 5xx: ``failed`` at once.
+"""
+from __future__ import annotations
+
+import logging
+import secrets
+import smtplib
+import ssl
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+
+import sqlalchemy as sa
+from flask import current_app
+
+from marketplace.extensions import db
+from marketplace.models import BouncedAddress, OutboxMessage, OutboxStatus, utcnow
+from marketplace.services.mail import Mail, build_message, send_mail
+
+logger = logging.getLogger(__name__)
+
+MAX_RETRY_DELAY = timedelta(hours=6)
+
+
+@dataclass
+class SendReport:
+    """What one call of :func:`send_pending` did."""
+
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    bounced: int = 0
+    lost_claims: int = 0
+
+
+class ServerUnavailable(Exception):
+    """The SMTP server cannot be reached or refuses the session: retry the whole batch later."""
+
+
+# --- claiming -------------------------------------------------------------------------------
+def _claimable(now: datetime) -> sa.ColumnElement[bool]:
+    return sa.or_(
+        sa.and_(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now),
+        sa.and_(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.lease_until < now),
+    )
+
+
+def claim_batch(now: datetime, limit: int, lease_seconds: int) -> tuple[str, list[int]]:
+    """Claim up to ``limit`` due rows for this sender; returns the claim token and the row ids.
+
+    Commits: the claim must be visible to other senders before any mail leaves.
+    """
+    db.session.commit()  # start from a clean transaction, so the UPDATE is its first statement
+    token = secrets.token_hex(16)
+    due = (sa.select(OutboxMessage.id).where(_claimable(now)).order_by(OutboxMessage.id).limit(limit)
+           .with_for_update(skip_locked=True))
+    db.session.execute(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.id.in_(due.scalar_subquery()), _claimable(now))
+        .values(status=OutboxStatus.SENDING, claim_token=token, lease_until=now + timedelta(seconds=lease_seconds),
+                attempts=OutboxMessage.attempts + 1)
+        .execution_options(synchronize_session=False))
+    db.session.commit()
+    ids = list(db.session.scalars(sa.select(OutboxMessage.id).where(
+        OutboxMessage.claim_token == token, OutboxMessage.status == OutboxStatus.SENDING).order_by(OutboxMessage.id)))
+    return token, ids
+
+
+def _update_claimed(row_id: int, token: str, **values: object) -> bool:
+    """Change a row only while this sender still holds its claim; commits. True when it did."""
+    result = db.session.execute(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.id == row_id, OutboxMessage.claim_token == token,
+               OutboxMessage.status == OutboxStatus.SENDING)
+        .values(**values).execution_options(synchronize_session=False))
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def retry_delay(attempts: int) -> timedelta:
+    base = current_app.config["OUTBOX_RETRY_BASE_SECONDS"]
+    return min(timedelta(seconds=base * 2 ** max(attempts - 1, 0)), MAX_RETRY_DELAY)
+
+
+# --- transports -----------------------------------------------------------------------------
+def message_for(row: OutboxMessage) -> EmailMessage:
+    """The MIME message of an outbox row, with a Message-ID that stays the same on every attempt."""
+    sender = current_app.config["MAIL_DEFAULT_SENDER"]
+    mail = Mail(to=row.to_address, subject=row.subject, text=row.body_text, html=row.body_html,
+                headers=tuple((str(name), str(value)) for name, value in row.headers or ()))
+    message = build_message(mail, sender)
+    del message["Message-ID"]
+    message["Message-ID"] = f"<outbox-{row.id}.{row.created_at:%Y%m%d%H%M%S}@{sender.rsplit('@', 1)[-1]}>"
+    return message
+
+
+class SmtpTransport:
+    """One SMTP session reused for a batch (``MAIL_SERVER``, ``MAIL_PORT``, TLS/SSL, auth)."""
+
+    def __init__(self) -> None:
+        self._smtp: smtplib.SMTP | None = None
+
+    def _connect(self) -> smtplib.SMTP:
+        config = current_app.config
+        host, port, timeout = config["MAIL_SERVER"], config["MAIL_PORT"], config["MAIL_TIMEOUT"]
+        try:
+            if config.get("MAIL_USE_SSL"):
+                smtp: smtplib.SMTP = smtplib.SMTP_SSL(host, port, timeout=timeout,
+                                                      context=ssl.create_default_context())
+            else:
+                smtp = smtplib.SMTP(host, port, timeout=timeout)
+            if config.get("MAIL_USE_TLS"):
+                smtp.starttls(context=ssl.create_default_context())
+            if config.get("MAIL_USERNAME"):
+                smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
+        except (OSError, smtplib.SMTPException) as exc:
+            raise ServerUnavailable(str(exc) or exc.__class__.__name__) from exc
+        return smtp
+
+    def send(self, row: OutboxMessage) -> None:
+        if self._smtp is None:
+            self._smtp = self._connect()
+        message = message_for(row)
+        try:
+            self._smtp.send_message(message, to_addrs=[row.to_address])
+        except (smtplib.SMTPRecipientsRefused, smtplib.SMTPResponseException):
+            # A refusal of this message; a fresh session for the next one is the simplest.
+            self._reset()
+            raise
+        except OSError as exc:  # disconnected, timed out, reset (smtplib's errors are OSErrors too)
+            self._reset()
+            raise ServerUnavailable(str(exc) or exc.__class__.__name__) from exc
+
+    def _reset(self) -> None:
+        smtp, self._smtp = self._smtp, None
+        if smtp is not None:
+            try:
+                smtp.close()
+            except OSError:  # pragma: no cover - closing a dead socket
+                pass
+
+    def close(self) -> None:
+        smtp, self._smtp = self._smtp, None
+        if smtp is not None:
+            try:
+                smtp.quit()
+            except (OSError, smtplib.SMTPException):
+                smtp.close()
+
+
+class FolderTransport:
+    """Development without ``MAIL_SERVER``: messages go to the instance outbox folder and the console."""
+
+    def send(self, row: OutboxMessage) -> None:
+        send_mail(Mail(to=row.to_address, subject=row.subject, text=row.body_text, html=row.body_html,
+                       headers=tuple((str(n), str(v)) for n, v in row.headers or ())))
+
+    def close(self) -> None:
+        pass
+
+
+def _transport() -> SmtpTransport | FolderTransport:
+    return SmtpTransport() if current_app.config.get("MAIL_SERVER") else FolderTransport()
+
+
+# --- sending ------------------------------------------------------------------------------
+def _refused_permanently(exc: smtplib.SMTPRecipientsRefused) -> tuple[int, str] | None:
+    for code, response in exc.recipients.values():
+        if 500 <= int(code) < 600:
+            return int(code), response.decode("utf-8", "replace") if isinstance(response, bytes) else str(response)
+    return None
+
+
+def _mark_bouncing(address: str, code: int, reason: str, now: datetime) -> None:
+    if db.session.scalar(sa.select(BouncedAddress.id).where(BouncedAddress.address == address)) is None:
+        db.session.add(BouncedAddress(address=address, code=code, reason=reason[:500], created_at=now))
+        logger.warning("address refused permanently", extra={"event": "mail.bounced", "code": code})
+
+
+def _is_bouncing(address: str) -> bool:
+    return db.session.scalar(sa.select(BouncedAddress.id).where(BouncedAddress.address == address)) is not None
+
+
+def _retry_or_fail(row_id: int, token: str, attempts: int, error: str, now: datetime, report: SendReport) -> None:
+    if attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
+        if _update_claimed(row_id, token, status=OutboxStatus.FAILED, claim_token=None, lease_until=None,
+                           last_error=error[:500]):
+            report.failed += 1
+            logger.warning("mail given up", extra={"event": "mail.failed", "attempts": attempts})
+        return
+    if _update_claimed(row_id, token, status=OutboxStatus.PENDING, claim_token=None, lease_until=None,
+                       next_attempt_at=now + retry_delay(attempts), last_error=error[:500]):
+        report.retried += 1
+
+
+def _send_one(transport, row_id: int, token: str, clock: Callable[[], datetime], lease: timedelta,
+              report: SendReport) -> None:
+    now = clock()
+    # Renew the lease and make sure the claim is still ours before anything leaves.
+    if not _update_claimed(row_id, token, lease_until=now + lease):
+        report.lost_claims += 1
+        return
+    row = db.session.get(OutboxMessage, row_id, populate_existing=True)
+    if row is None:  # pragma: no cover - deleted together with its user
+        return
+    if _is_bouncing(row.to_address):
+        if _update_claimed(row_id, token, status=OutboxStatus.FAILED, claim_token=None, lease_until=None,
+                           last_error="address bounced before"):
+            report.failed += 1
+        return
+    attempts = row.attempts
+    try:
+        transport.send(row)
+    except smtplib.SMTPRecipientsRefused as exc:
+        permanent = _refused_permanently(exc)
+        if permanent is None:
+            _retry_or_fail(row_id, token, attempts, f"recipient refused: {exc.recipients}", now, report)
+            return
+        code, reason = permanent
+        _mark_bouncing(row.to_address, code, reason, now)
+        if _update_claimed(row_id, token, status=OutboxStatus.FAILED, claim_token=None, lease_until=None,
+                           last_error=f"{code} {reason}"):
+            report.bounced += 1
+        return
+    except smtplib.SMTPResponseException as exc:
+        error = f"{exc.smtp_code} {exc.smtp_error!r}"
+        if 500 <= exc.smtp_code < 600:
+            if _update_claimed(row_id, token, status=OutboxStatus.FAILED, claim_token=None, lease_until=None,
+                               last_error=error[:500]):
+                report.failed += 1
+            return
+        _retry_or_fail(row_id, token, attempts, error, now, report)
+        return
+    except ServerUnavailable:
+        raise
+    except Exception as exc:  # a bug must not stop the batch: log it and retry this row later
+        logger.exception("mail could not be built or sent", extra={"event": "mail.error"})
+        _retry_or_fail(row_id, token, attempts, f"{exc.__class__.__name__}: {exc}", now, report)
+        return
+    if _update_claimed(row_id, token, status=OutboxStatus.SENT, sent_at=clock(), claim_token=None,
+                       lease_until=None, last_error=""):
+        report.sent += 1
+
+
+def send_pending(now: datetime | None = None, *, batch_size: int | None = None,
+                 max_batches: int | None = None) -> SendReport:
+    """Deliver due outbox rows, batch after batch, until none is left (or ``max_batches``).
+
+    ``now`` fixes the clock (tests); by default the real time is read at every step.
+    """
+    config = current_app.config
+    clock: Callable[[], datetime] = (lambda: now) if now is not None else utcnow
+    batch_size = batch_size or config["OUTBOX_BATCH_SIZE"]
+    lease = timedelta(seconds=config["OUTBOX_LEASE_SECONDS"])
+    report = SendReport()
+    batches = 0
+    while max_batches is None or batches < max_batches:
+        token, ids = claim_batch(clock(), batch_size, config["OUTBOX_LEASE_SECONDS"])
+        if not ids:
+            break
+        batches += 1
+        transport = _transport()
+        try:
+            for position, row_id in enumerate(ids):
+                try:
+                    _send_one(transport, row_id, token, clock, lease, report)
+                except ServerUnavailable as exc:
+                    logger.warning("mail server unavailable", extra={"event": "mail.server_unavailable"})
+                    for waiting in ids[position:]:
+                        attempts = db.session.scalar(sa.select(OutboxMessage.attempts).where(
+                            OutboxMessage.id == waiting)) or 1
+                        _retry_or_fail(waiting, token, attempts, f"server unavailable: {exc}", clock(), report)
+                    return report
+        finally:
+            transport.close()
+    return report
