@@ -14,6 +14,9 @@ REASON_LABELS = {
     "ordinary_allocation_tax": _l("普通交付税（常勤職員）"),
     "special_allocation_tax": _l("特別交付税（非常勤・委託、0.7）"),
     "succession_hub_special_allocation_tax": _l("事業承継等人材マッチング支援の特別交付税（0.5、上限1,500万円）"),
+    "cio_adviser_special_allocation_tax": _l("CIO補佐官等の任用に係る特別交付税（0.7、3人まで）"),
+    "accelerator_recruitment_special_allocation_tax": _l("アクセラレータの募集経費に係る特別交付税（0.7）"),
+    "cio_adviser_recruitment_special_allocation_tax": _l("CIO補佐官等の募集経費に係る特別交付税（0.7、上限100万円）"),
     "dx_adviser_dispatch": _l("DXアドバイザー派遣（年5回まで、費用負担なし）"),
     "regional_informatization_adviser": _l("地域情報化アドバイザー派遣"),
 }

@@ -77,6 +77,7 @@ class PostingRecord:
     months: int | None = None
     status: str = "published"
     start_date: dt.date | None = None
+    posting_type: str | None = None  # e.g. accelerator "position" or "cio_adviser"; None: the scheme's main type
 
 
 Record = SeekerRecord | PostingRecord
