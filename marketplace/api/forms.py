@@ -1,0 +1,26 @@
+"""Forms of the API token page."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import StringField, SubmitField
+
+from marketplace.forms_common import CleanText, max_length, required, strip_text
+
+
+class NewTokenForm(FlaskForm):
+    """Name a new token after what will use it."""
+
+    name = StringField(
+        _l("トークンの名前"),
+        validators=[required(), max_length(100), CleanText()],
+        filters=[strip_text],
+        description=_l("何に使うかが分かる名前を付けてください（例: 県の集計スクリプト）。"),
+    )
+    submit = SubmitField(_l("トークンを発行する"))
+
+
+class RevokeTokenForm(FlaskForm):
+    """Only a CSRF token and a button."""
+
+    submit = SubmitField(_l("無効にする"))
