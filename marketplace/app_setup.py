@@ -27,6 +27,7 @@ def register_extensions(app: Flask) -> None:
     """Bind the extension instances and wire Flask-Login and Babel selectors."""
     from marketplace import models  # noqa: F401  (register every table on the metadata)
     from marketplace.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from marketplace.forms_common import install_browser_formdata
     from marketplace.i18n import select_locale, select_timezone
     from marketplace.services.accounts import load_user_by_session_token
 
@@ -40,17 +41,29 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message = None
     login_manager.session_protection = "strong"
     login_manager.user_loader(load_user_by_session_token)
+    install_browser_formdata()  # files and JSON never reach text fields (a 500 otherwise)
+    register_security(app)
+
+
+def register_security(app: Flask) -> None:
+    """Security headers, proxy awareness and the second-factor gate (``marketplace.security``)."""
+    from marketplace.security import init_app
+
+    init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
     """Mount one blueprint per audience."""
     from marketplace.admin import bp as admin_bp
+    from marketplace.api import bp as api_bp
+    from marketplace.api import pages_bp as api_pages_bp
     from marketplace.auth import bp as auth_bp
     from marketplace.candidates import bp as candidates_bp
     from marketplace.coordination import bp as coordination_bp
     from marketplace.matches import bp as matches_bp
     from marketplace.organisations import bp as organisations_bp
     from marketplace.public import bp as public_bp
+    from marketplace.settings import bp as settings_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
@@ -59,6 +72,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(coordination_bp, url_prefix="/coordination")
     app.register_blueprint(matches_bp, url_prefix="/matches")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(settings_bp, url_prefix="/settings")
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+    app.register_blueprint(api_pages_bp)
 
 
 def register_errors(app: Flask) -> None:

@@ -8,7 +8,7 @@ from flask.cli import AppGroup
 
 from marketplace.extensions import db
 from marketplace.models import Organisation, Role, User
-from marketplace.services import accounts, organisations, reference
+from marketplace.services import accounts, organisations, reference, two_factor
 from marketplace.services.errors import DomainError
 
 users_cli = AppGroup("users", help="Manage user accounts.")
@@ -49,6 +49,25 @@ def create_user_command(
         raise click.ClickException(exc.message) from exc
     db.session.commit()
     click.echo(f"created user {user.id} ({user.role.value}) {user.email}")
+    if two_factor.required_for(user):
+        click.echo(
+            "This role signs in with a second factor: at the first login the user is sent to the\n"
+            "enrolment page (/auth/security/two-factor/setup) to register an authenticator app\n"
+            "(e.g. Google Authenticator) and is given single-use recovery codes to keep safe."
+        )
+
+
+@users_cli.command("reset-2fa")
+@click.option("--email", required=True)
+def reset_two_factor_command(email: str) -> None:
+    """Forget a user's authenticator and recovery codes (lost phone) and end their sessions."""
+    user = accounts.find_user_by_email(email)
+    if user is None:
+        raise click.BadParameter(f"no user with email {email}", param_hint="--email")
+    two_factor.clear(user)
+    user.rotate_session_token()
+    db.session.commit()
+    click.echo(f"second factor reset for user {user.id}; they enrol again at their next login")
 
 
 @users_cli.command("list")
@@ -72,7 +91,7 @@ def seed_reference_command() -> None:
 @seed_cli.command("demo")
 def seed_demo_command() -> None:
     """Create the demo organisations and accounts (idempotent) and print how to log in."""
-    from marketplace.services.demo import DEMO_PASSWORD, demo_counts, load_demo
+    from marketplace.services.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_counts, load_demo
 
     accounts_made = load_demo()
     db.session.commit()
@@ -80,6 +99,12 @@ def seed_demo_command() -> None:
     click.echo("Demo accounts (password for all: %s):" % DEMO_PASSWORD)
     for email, role in accounts_made:
         click.echo(f"  {role:<12} {email}")
+    click.echo(
+        f"Coordinators and admins also give a one-time code: add the TOTP secret {DEMO_TOTP_SECRET}\n"
+        "to an authenticator app, or print the current code with\n"
+        f"  .venv/bin/python -c \"import pyotp; print(pyotp.TOTP('{DEMO_TOTP_SECRET}').now())\"\n"
+        "(demo data only: real accounts register their own app at first login)."
+    )
 
 
 @seed_cli.command("pipeline")
@@ -100,6 +125,11 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_cli)
     app.cli.add_command(match_cli)
+    app.cli.add_command(audit_cli)
+    from marketplace.scheduler.cli import digests_cli, scheduler_cli
+
+    app.cli.add_command(scheduler_cli)
+    app.cli.add_command(digests_cli)
 
 
 match_cli = AppGroup("match", help="Matching engine.")
@@ -118,3 +148,35 @@ def match_refresh_command() -> None:
         written = refresh_all(progress)
     db.session.commit()
     click.echo(f"stored {written} suggestions")
+
+
+audit_cli = AppGroup("audit", help="Personal-data records (APPI).")
+
+
+@audit_cli.command("affected")
+@click.option("--since", required=True, help="ISO date or time (UTC), e.g. 2026-11-01 or 2026-11-01T09:00")
+@click.option("--field", required=True, help="display_name, email, phone, profile or firm_identity")
+def audit_affected_command(since: str, field: str) -> None:
+    """List who was affected by an exposure of FIELD since SINCE (disclosures and views), as CSV."""
+    import csv
+    import sys
+    from datetime import UTC, datetime
+
+    from marketplace.services import privacy
+    from marketplace.services.errors import DomainError
+
+    try:
+        moment = datetime.fromisoformat(since)
+    except ValueError:
+        raise click.BadParameter("use an ISO date such as 2026-11-01", param_hint="--since") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    try:
+        rows = privacy.affected(moment, field)
+    except DomainError as exc:
+        raise click.BadParameter(exc.message, param_hint="--field") from None
+    writer = csv.writer(sys.stdout)
+    writer.writerow(["subject", "recipient", "at", "how"])
+    for row in rows:
+        writer.writerow([row.subject, row.recipient, row.at.isoformat(), row.how])
+    click.echo(f"{len({r.subject for r in rows})} people affected, {len(rows)} records", err=True)

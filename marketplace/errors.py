@@ -20,7 +20,17 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.path.startswith("/reference/")
 
 
+def _is_api() -> bool:
+    return request.path == "/api" or request.path.startswith("/api/")
+
+
 def _render(code: int, **context: object) -> tuple[object, int]:
+    if _is_api():  # the API's own error body (marketplace.api.errors), in the caller's language
+        from marketplace.api.errors import error_response
+
+        message, incident = context.get("message"), context.get("incident_id")
+        return error_response(code, message=message if isinstance(message, str) else None,
+                              incident_id=incident if isinstance(incident, str) else None), code
     if _wants_json():
         return jsonify(error=code, **{k: v for k, v in context.items() if isinstance(v, str)}), code
     template = f"errors/{code}.html" if code in _PAGES else "errors/generic.html"
@@ -42,6 +52,10 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[object, int]:
         code = error.code or 500
+        if _is_api():  # keeps the exception's headers (Allow on 405)
+            from marketplace.api.errors import http_exception_response
+
+            return http_exception_response(error), code
         return _render(code)
 
     @app.errorhandler(Exception)

@@ -49,3 +49,56 @@ class CleanText:
                 continue
             if unicodedata.category(ch) in _FORBIDDEN_CATEGORIES or ch in _BIDI_CONTROLS:
                 raise ValidationError(_l("使用できない制御文字が含まれています。"))
+
+
+def _browser_formdata(self: Any, form: Any, formdata: Any) -> Any:
+    """Flask-WTF's ``wrap_formdata`` limited to what a browser form sends.
+
+    Flask-WTF also feeds forms uploaded files under any name and JSON bodies; a file (or a JSON
+    number, list or object) then reaches a text field whose validators expect a string, and the
+    request ends in a 500. Here files reach only file fields, and JSON is not form input.
+    """
+    from flask import request
+    from flask_wtf.form import _Auto
+    from werkzeug.datastructures import CombinedMultiDict, MultiDict
+    from wtforms.fields import FileField
+
+    if formdata is not _Auto:
+        return formdata
+    if not request or request.method not in {"POST", "PUT", "PATCH", "DELETE"}:
+        return None
+    if request.files:
+        file_fields = {field.name for field in form if isinstance(field, FileField)}
+        files = MultiDict([(k, v) for k, v in request.files.items(multi=True) if k in file_fields])
+        return CombinedMultiDict((files, request.form))
+    return request.form or None
+
+
+def install_browser_formdata() -> None:
+    """Make every ``FlaskForm`` read only browser form data (see ``_browser_formdata``)."""
+    from flask_wtf import FlaskForm
+
+    FlaskForm.Meta.wrap_formdata = _browser_formdata  # type: ignore[method-assign]
+
+
+def _messages(errors: Any) -> list[str]:
+    if isinstance(errors, dict):
+        return [m for value in errors.values() for m in _messages(value)]
+    if isinstance(errors, (list, tuple)):
+        return [m for value in errors for m in _messages(value)]
+    return [str(errors)] if errors else []
+
+
+def flash_form_errors(forms: Any) -> None:
+    """Flash each distinct error of ``forms`` (or a general request to check the input when they have
+    none). Pages that hide a form once it no longer applies — an answered introduction, a recorded
+    follow-up — would otherwise refuse a submission without saying why."""
+    from flask import flash
+
+    seen: list[str] = []
+    for form in forms:
+        for message in _messages(getattr(form, "errors", None)):
+            if message not in seen:
+                seen.append(message)
+    for message in seen or [str(_l("入力内容を確認してください。"))]:
+        flash(message, "error")

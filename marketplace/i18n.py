@@ -96,3 +96,6 @@ def register_template_helpers(app: Flask) -> None:
     from marketplace.reasons import reason_label
 
     app.jinja_env.globals["reason_label"] = reason_label
+    from marketplace.funding.labels import register_funding_helpers
+
+    register_funding_helpers(app)

@@ -3,15 +3,16 @@ from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from marketplace import sign_in
 from marketplace.auth import bp
 from marketplace.auth.forms import ForgotPasswordForm, LoginForm, RegisterForm, ResendForm, ResetPasswordForm
 from marketplace.extensions import db, limiter
 from marketplace.i18n import current_language
 from marketplace.models import OrgKind, Role
-from marketplace.services import accounts, reference
+from marketplace.services import accounts, invitations, reference, two_factor
 from marketplace.services.errors import Conflict, DomainError
 from marketplace.urls import home_for, safe_next
 
@@ -33,6 +34,8 @@ def register() -> str | Response | tuple[str, int]:
     municipalities = reference.municipality_choices(form.org_prefecture.data or None)
     form.municipality_codes = {code for code, _name in municipalities}
     form.org_municipality.choices = [("", _("指定しない"))] + municipalities
+    if request.method == "GET" and (invitation := invitations.find_open_invitation(request.args.get("invitation", ""))):
+        form.email.data, form.display_name.data = invitation.email, invitation.name  # prefilled from the invitation
     if form.validate_on_submit():
         new_org = None
         if form.role.data == Role.MEMBER.value:
@@ -69,6 +72,7 @@ def verify_email(token: str) -> str | tuple[str, int]:
     user = accounts.verify_email(token)
     if user is None:
         return render_template("auth/verify_failed.html", form=ResendForm()), 400
+    invitations.mark_accepted(user)
     db.session.commit()
     return render_template("auth/verified.html")
 
@@ -102,10 +106,17 @@ def login() -> str | Response | tuple[str, int]:
             db.session.rollback()
             flash(_("メールアドレスの確認が済んでいません。届いたメールのリンクを開いてください。"), "error")
             return render_template("auth/login.html", form=form, show_resend=True), 403
-        accounts.record_login(user)
+        next_url = safe_next(request.args.get("next"))
+        if two_factor.enabled(user):
+            db.session.commit()  # a rehashed password, if any
+            sign_in.start_pending(user, next_url)
+            return redirect(url_for("auth.login_code"))
+        sign_in.sign_in(user, second_factor=False)
         db.session.commit()
-        login_user(user)
-        return redirect(safe_next(request.args.get("next")) or home_for(user))
+        if two_factor.required_for(user):
+            flash(_("このアカウントでは二段階認証が必要です。認証アプリを登録してください。"), "info")
+            return redirect(url_for("auth.two_factor_setup"))
+        return redirect(next_url or home_for(user))
     status = 400 if form.is_submitted() else 200
     return render_template("auth/login.html", form=form), status
 
@@ -115,7 +126,7 @@ def login() -> str | Response | tuple[str, int]:
 def logout() -> Response:
     accounts.record_logout(current_user._get_current_object())
     db.session.commit()
-    logout_user()
+    sign_in.sign_out()
     flash(_("ログアウトしました。"), "info")
     return redirect(url_for("public.home"))
 

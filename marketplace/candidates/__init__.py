@@ -3,4 +3,12 @@ from flask import Blueprint
 
 bp = Blueprint("candidates", __name__)
 
+
+@bp.context_processor
+def _privacy_labels() -> dict[str, object]:
+    from marketplace.candidates.privacy_labels import privacy_label
+
+    return {"privacy_label": privacy_label}
+
+
 from marketplace.candidates import views  # noqa: E402,F401

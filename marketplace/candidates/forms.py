@@ -102,3 +102,10 @@ def opt_in_form_class(scheme: Scheme) -> type[OptInBaseForm]:
 class ConfirmDeleteForm(FlaskForm):
     confirm = StringField(_l("確認のため「削除」と入力してください"), validators=[required()], filters=[strip_text])
     submit = SubmitField(_l("アカウントを削除する"))
+
+
+class CorrectionForm(FlaskForm):
+    note = TextAreaField(_l("訂正してほしい内容"), validators=[required(), max_length(2000), CleanText(multiline=True)],
+                         filters=[strip_text],
+                         description=_l("プロフィールの内容はご自身でいつでも直せます。メールアドレスなど、ご自身で直せない項目を書いてください。"))
+    submit = SubmitField(_l("訂正を依頼する"))

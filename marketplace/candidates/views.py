@@ -9,7 +9,7 @@ from flask_login import current_user, logout_user
 
 from marketplace.access import role_required
 from marketplace.candidates import bp
-from marketplace.candidates.forms import ConfirmDeleteForm, ProfileForm, opt_in_form_class
+from marketplace.candidates.forms import ConfirmDeleteForm, CorrectionForm, ProfileForm, opt_in_form_class
 from marketplace.extensions import db
 from marketplace.i18n import current_language
 import sqlalchemy as sa
@@ -19,7 +19,7 @@ from marketplace.organisations.forms import ButtonForm
 from marketplace.schemes.forms import from_storable
 from marketplace.schemes.registry import SCHEMES
 from marketplace.services import postings as posting_service
-from marketplace.services import profiles, reference, suggestions
+from marketplace.services import privacy, profiles, reference, suggestions
 from marketplace.services.errors import DomainError
 
 
@@ -143,3 +143,51 @@ def request_disclosure(posting_id: int) -> Response:
     db.session.commit()
     flash(_("事業者名の開示を依頼しました。事業者が承認すると表示されます。"), "info")
     return redirect(url_for("public.posting_detail", posting_id=posting.id))
+
+
+@bp.route("/privacy")
+@role_required(Role.CANDIDATE, admin=False)
+def privacy_page() -> str:
+    """The person's records (consents, disclosures, requests) and their requests about their data."""
+    profile = profiles.get_or_create_profile(current_user)
+    db.session.commit()
+    return render_template("candidates/privacy.html", profile=profile, disclosures=privacy.disclosures_of(current_user),
+                           requests=privacy.requests_of(current_user), consents=privacy.consents_of(current_user),
+                           correction_form=CorrectionForm(), button_form=ButtonForm())
+
+
+@bp.post("/privacy/stop")
+@role_required(Role.CANDIDATE, admin=False)
+def stop_use() -> Response:
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    privacy.stop_use(current_user)
+    db.session.commit()
+    flash(_("データの利用を停止しました。マッチングと一覧からすぐに外れます。"), "info")
+    return redirect(url_for("candidates.privacy_page"))
+
+
+@bp.post("/privacy/resume")
+@role_required(Role.CANDIDATE, admin=False)
+def resume_use() -> Response:
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    privacy.resume_use(current_user)
+    db.session.commit()
+    flash(_("データの利用を再開しました。"), "info")
+    return redirect(url_for("candidates.privacy_page"))
+
+
+@bp.post("/privacy/correction")
+@role_required(Role.CANDIDATE, admin=False)
+def request_correction() -> Response | tuple[str, int]:
+    form = CorrectionForm()
+    if not form.validate_on_submit():
+        profile = profiles.get_or_create_profile(current_user)
+        return render_template("candidates/privacy.html", profile=profile, disclosures=privacy.disclosures_of(current_user),
+                               requests=privacy.requests_of(current_user), consents=privacy.consents_of(current_user),
+                               correction_form=form, button_form=ButtonForm()), 400
+    privacy.request_correction(current_user, form.note.data)
+    db.session.commit()
+    flash(_("訂正の依頼を受け付けました。運営者が確認して対応します。"), "info")
+    return redirect(url_for("candidates.privacy_page"))

@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 from marketplace.access import role_required
 from marketplace.coordination import bp
 from marketplace.extensions import db
+from marketplace.forms_common import flash_form_errors
 from marketplace.matches.forms import (
     AdvanceForm,
     BulkForm,
@@ -25,7 +26,7 @@ from marketplace.matches.forms import (
 )
 from marketplace.models import FollowUp, Match, Prefecture, Role
 from marketplace.schemes.registry import SCHEMES, get_scheme
-from marketplace.services import pipeline
+from marketplace.services import pipeline, pipeline_notices, privacy
 from marketplace.services.errors import DomainError
 
 PER_PAGE = 25
@@ -85,6 +86,7 @@ def match_bulk() -> Response:
         return redirect(url_for("coordination.match_queue"))
     result = pipeline.bulk(current_user, ids, form.action.data, form.reason.data or "")
     db.session.commit()
+    pipeline_notices.send_now()
     flash(_("%(done)d件に適用しました（対象外 %(skipped)d件）。", done=result.done, skipped=result.skipped), "info")
     return redirect(safe_back())
 
@@ -123,14 +125,21 @@ def _detail_forms(match: Match, **overrides: object) -> dict[str, object]:
 
 
 def render_match(match: Match, status: int = 200, **overrides: object) -> tuple[str, int]:
+    from marketplace.services.funding import funding_panel_for
+
     scheme = get_scheme(match.scheme)
+    if status >= 400:
+        flash_form_errors(overrides.values())  # the form may be hidden in the match's new state
+    if pipeline.contacts_revealed(match):
+        privacy.record_contact_view(current_user, match, pipeline.seeker_users(match) + pipeline.poster_users(match))
+        db.session.commit()
     return render_template(
         "coordination/match_detail.html", match=match, scheme=scheme,
         revealed=pipeline.contacts_revealed(match), seekers=pipeline.seeker_users(match),
         posters=pipeline.poster_users(match), timeline=pipeline.timeline(match, internal=True),
         messages=pipeline.messages(match), may_message=pipeline.may_message(current_user, match),
         debriefs=pipeline.debriefs(match), follow_ups=pipeline.follow_ups(match),
-        funding=None, **_detail_forms(match, **overrides)), status
+        funding=funding_panel_for(match), **_detail_forms(match, **overrides)), status
 
 
 @bp.route("/matches/<int:match_id>")
@@ -151,6 +160,7 @@ def _apply(match: Match, action, form_name: str, form, message: str) -> Response
         first_field.errors = [*first_field.errors, exc.message]
         return render_match(db.session.get(Match, match.id), exc.status_code, **{form_name: form})
     db.session.commit()
+    pipeline_notices.send_now()
     flash(message, "info")
     return redirect(url_for("coordination.match_detail", match_id=match.id))
 

@@ -6,7 +6,7 @@ bp = Blueprint("matches", __name__)
 
 @bp.app_context_processor
 def _labels() -> dict[str, object]:
-    from marketplace.matches.labels import label_helpers
+    from marketplace.pipeline.labels import label_helpers
     from marketplace.services.pipeline import awaiting_answer
 
     return {**label_helpers(), "awaiting_answer": awaiting_answer}

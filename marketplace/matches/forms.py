@@ -7,7 +7,7 @@ from wtforms import BooleanField, DateField, RadioField, SelectField, StringFiel
 from wtforms.validators import Optional
 
 from marketplace.forms_common import CleanText, input_required, max_length, required, strip_text
-from marketplace.matches.labels import ADOPTION_ROUTE_LABELS, APPOINTMENT_LABELS, OUTCOME_LABELS, REJECT_REASON_LABELS, STATUS_LABELS
+from marketplace.pipeline.labels import ADOPTION_ROUTE_LABELS, APPOINTMENT_LABELS, OUTCOME_LABELS, REJECT_REASON_LABELS, STATUS_LABELS
 from marketplace.pipeline import machine
 
 def _text(label, n: int, *, optional: bool = True, multiline: bool = False):

@@ -7,11 +7,12 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from marketplace.extensions import db
+from marketplace.forms_common import flash_form_errors
 from marketplace.matches import bp
 from marketplace.matches.forms import DebriefForm, InterestForm, MessageForm, RespondForm
 from marketplace.models import Match, MatchStatus
 from marketplace.schemes.registry import get_scheme
-from marketplace.services import pipeline
+from marketplace.services import pipeline, pipeline_notices, privacy
 from marketplace.services.errors import DomainError
 from marketplace.urls import safe_next
 
@@ -42,6 +43,12 @@ def render_detail(match: Match, status: int = 200, **forms: object) -> tuple[str
     if side is None:
         abort(404)
     scheme = get_scheme(match.scheme)
+    if status >= 400:
+        flash_form_errors(forms.values())  # the form may be hidden in the match's new state
+    if pipeline.contacts_revealed(match):
+        others = pipeline.poster_users(match) if side == "seeker" else pipeline.seeker_users(match)
+        privacy.record_contact_view(current_user, match, others)
+        db.session.commit()
     context = dict(
         match=match, side=side, scheme=scheme, revealed=pipeline.contacts_revealed(match),
         seekers=pipeline.seeker_users(match), posters=pipeline.poster_users(match),
@@ -77,6 +84,7 @@ def respond(match_id: int) -> Response | tuple[str, int]:
         form.nda.errors = [exc.message]
         return render_detail(db.session.get(Match, match_id), exc.status_code, respond_form=form)
     db.session.commit()
+    pipeline_notices.send_now()
     if match.status == MatchStatus.INTRODUCED:
         flash(_("双方が承諾しました。相手の連絡先が表示されています。"), "info")
     elif form.accept.data:
@@ -102,6 +110,7 @@ def post_message(match_id: int) -> Response | tuple[str, int]:
         db.session.rollback()
         abort(exc.status_code)
     db.session.commit()
+    pipeline_notices.send_now()
     flash(_("メッセージを送りました。"), "info")
     return _back(match)
 

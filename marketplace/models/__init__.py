@@ -1,5 +1,5 @@
 """All models, re-exported so that Alembic and callers import one place."""
-from marketplace.models.accounts import CoordinatorArea, Role, User
+from marketplace.models.accounts import CoordinatorArea, RecoveryCode, Role, User
 from marketplace.models.base import Base, utcnow
 from marketplace.models.organisations import SUPPORT_CENTRE_KINDS, OrgKind, Organisation
 from marketplace.models.matches import Consent, FollowUp, Match, MatchEvent, MatchMessage, MatchStatus, TrialDebrief
@@ -11,19 +11,36 @@ from marketplace.models.postings import (
     PostingStatus,
     PostingStatusChange,
 )
-from marketplace.models.privacy import AuditEvent, ConsentRecord, SavedSearch
+from marketplace.models.invitations import Invitation
+from marketplace.models.api_tokens import ApiToken
+from marketplace.models.notifications import (
+    BouncedAddress,
+    DeliveryMode,
+    HeldNotification,
+    NotificationPreference,
+    OutboxMessage,
+    OutboxStatus,
+    SavedSearchDelivery,
+    SchedulerRun,
+)
+from marketplace.models.privacy import AuditEvent, ConsentRecord, DataRequest, DisclosureRecord, SavedSearch
 from marketplace.models.profiles import CandidateProfile, CareerEntry, SchemeOptIn, Visibility
 from marketplace.models.reference import Municipality, Prefecture, SuccessionCentre
+from marketplace.models.support import SUPPORT_FUNCTIONS, PrefectureSupportStructure
 
 __all__ = [
+    "ApiToken",
     "AuditEvent",
     "Base",
     "CandidateProfile",
     "CareerEntry",
     "CloseReason",
     "ConsentRecord",
+    "DataRequest",
+    "DisclosureRecord",
     "DisclosureRequest",
     "DisclosureStatus",
+    "Invitation",
     "Consent",
     "FollowUp",
     "Match",
@@ -42,9 +59,21 @@ __all__ = [
     "OrgKind",
     "Organisation",
     "Prefecture",
+    "PrefectureSupportStructure",
+    "SUPPORT_FUNCTIONS",
+    "RecoveryCode",
     "Role",
     "SUPPORT_CENTRE_KINDS",
     "SuccessionCentre",
     "User",
     "utcnow",
+    # mail delivery
+    "BouncedAddress",
+    "DeliveryMode",
+    "HeldNotification",
+    "NotificationPreference",
+    "OutboxMessage",
+    "OutboxStatus",
+    "SavedSearchDelivery",
+    "SchedulerRun",
 ]

@@ -49,8 +49,16 @@ class User(Base):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    # Second factor (TOTP, RFC 6238), stored once the user confirmed it with a code;
+    # ``totp_last_step`` is the time step of the last accepted code (each code is used once).
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    totp_enabled_at: Mapped[datetime | None]
+    totp_last_step: Mapped[int | None]
 
     organisation: Mapped[Organisation | None] = relationship(back_populates="members")
+    recovery_codes: Mapped[list["RecoveryCode"]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", order_by="RecoveryCode.id"
+    )
     areas: Mapped[list["CoordinatorArea"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", order_by="CoordinatorArea.id"
     )
@@ -118,3 +126,17 @@ class CoordinatorArea(Base):
     prefecture: Mapped[Prefecture] = relationship()
 
     __table_args__ = (sa.UniqueConstraint("user_id", "scheme", "prefecture_code"),)
+
+
+class RecoveryCode(Base):
+    """A single-use code that stands in for the authenticator app; only a salted hash is kept."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(sa.String(128))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    used_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship(back_populates="recovery_codes")

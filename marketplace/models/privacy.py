@@ -1,7 +1,7 @@
 """Consent records, saved searches and the anonymised audit trail."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -48,3 +48,41 @@ class AuditEvent(Base):
     subject: Mapped[str] = mapped_column(sa.String(64), default="")
     detail: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class DisclosureRecord(Base):
+    """A provision of a person's data to someone else (APPI's record of third-party provision).
+
+    Kept at least ``RETENTION_YEARS`` even after the person leaves: ``subject_user_id`` is then
+    cleared, ``subject_key`` (a pseudonym) stays so an exposure can still be counted.
+    """
+
+    __tablename__ = "disclosure_records"
+    RETENTION_YEARS = 3
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    subject_key: Mapped[str] = mapped_column(sa.String(16), index=True)
+    recipient_org_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id", ondelete="SET NULL"))
+    recipient_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    recipient_label: Mapped[str] = mapped_column(sa.String(200), default="")
+    match_id: Mapped[int | None] = mapped_column(sa.ForeignKey("matches.id", ondelete="SET NULL"))
+    fields: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    basis: Mapped[str] = mapped_column(sa.String(64))
+    consent_record_id: Mapped[int | None] = mapped_column(sa.ForeignKey("consent_records.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    retain_until: Mapped[date]
+
+
+class DataRequest(Base):
+    """A person's request about their data: correction, stop of use or deletion (APPI art. 34–35)."""
+
+    __tablename__ = "data_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(16))  # correction, stop_use, resume_use, deletion
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    status: Mapped[str] = mapped_column(sa.String(8), default="done")  # done, open
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    completed_at: Mapped[datetime | None]

@@ -45,6 +45,7 @@ class CandidateProfile(Base):
     )
     # NFKC-normalised, lower-cased text of the searchable fields (kept in step on save).
     search_text: Mapped[str] = mapped_column(sa.Text, default="")
+    use_stopped_at: Mapped[datetime | None]  # the person asked us to stop using their data (APPI)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     user: Mapped[User] = relationship()

@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 
 from marketplace.access import role_required
 from marketplace.extensions import db
+from marketplace.filter_options import candidate_filter_options
 from marketplace.i18n import current_language
 from marketplace.models import (
     CandidateProfile,
@@ -27,9 +28,10 @@ from marketplace.organisations.forms import (
     form_data_from_posting,
     posting_form_class,
 )
+from marketplace.public.forms import SaveSearchForm
 from marketplace.schemes.registry import get_scheme, posting_types_for
 from marketplace.services import postings as posting_service
-from marketplace.services import reference, suggestions
+from marketplace.services import privacy, reference, suggestions
 from marketplace.services.errors import DomainError
 from marketplace.services.organisations import can_publish
 from marketplace.services.search import CandidateFilters, candidate_visibilities_for
@@ -188,14 +190,17 @@ def candidates() -> str:
     visibilities = candidate_visibilities_for(current_user)
     page = db.paginate(filters.query(visibilities), per_page=20, error_out=False)
     return render_template("organisations/candidates.html", page=page, filters=filters,
-                           verified=can_publish(current_user))
+                           verified=can_publish(current_user), options=candidate_filter_options(current_language()),
+                           save_form=SaveSearchForm(target="candidates"))
 
 
 @bp.route("/candidates/<int:profile_id>")
 @role_required(Role.MEMBER)
 def candidate_detail(profile_id: int) -> str:
     profile = db.get_or_404(CandidateProfile, profile_id)
-    if profile.visibility not in candidate_visibilities_for(current_user):
+    if profile.visibility not in candidate_visibilities_for(current_user) or profile.use_stopped_at is not None:
         abort(404)
+    privacy.record_profile_view(current_user, profile)
+    db.session.commit()
     return render_template("organisations/candidate_detail.html", profile=profile,
                            show_name=profile.visibility.value != "public_summary")

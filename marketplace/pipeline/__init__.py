@@ -1,1 +1,1 @@
-"""The match pipeline: the state machine (pure) that services/pipeline.py applies to rows."""
+"""The match pipeline: the state machine (``machine``, pure Python) and its translated labels."""

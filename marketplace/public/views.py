@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from marketplace.extensions import db
+from marketplace.filter_options import posting_filter_options
 from marketplace.i18n import current_language
 from marketplace.models import DisclosureRequest, Match, MatchStatus, Posting, Role, SavedSearch
 from marketplace.organisations.forms import ButtonForm
@@ -59,9 +60,8 @@ def municipalities() -> Response | tuple[Response, int]:
 def postings() -> str:
     filters = PostingFilters.from_args(request.args)
     page = db.paginate(filters.query(), per_page=current_app.config["PAGE_SIZE"], error_out=False)
-    return render_template("postings/list.html", page=page, filters=filters, schemes=SCHEMES,
-                           prefectures=reference.prefecture_choices(current_language()),
-                           save_form=SaveSearchForm())
+    return render_template("postings/list.html", page=page, filters=filters,
+                           options=posting_filter_options(current_language()), save_form=SaveSearchForm())
 
 
 @bp.route("/postings/<int:posting_id>")
@@ -115,7 +115,7 @@ def saved_searches() -> Response | str | tuple[str, int]:
     if request.method == "POST":
         if not form.validate_on_submit():
             flash(_("検索条件の名前を確認してください。"), "error")
-            return redirect(url_for("public.saved_searches")), 400
+            return _saved_searches_page(), 400  # a 400 with a Location would show no page at all
         params = {k: v for k, v in request.form.items() if k not in ("csrf_token", "name", "target", "submit")}
         try:
             search_service.save_search(current_user, form.name.data, form.target.data, params)
@@ -126,6 +126,10 @@ def saved_searches() -> Response | str | tuple[str, int]:
         db.session.commit()
         flash(_("検索条件を保存しました。新しい結果があればお知らせします。"), "info")
         return redirect(url_for("public.saved_searches"))
+    return _saved_searches_page()
+
+
+def _saved_searches_page() -> str:
     searches = db.session.scalars(sa.select(SavedSearch).where(SavedSearch.user_id == current_user.id)
                                   .order_by(SavedSearch.id.desc())).all()
     return render_template("public/saved_searches.html", searches=searches, delete_form=ButtonForm())

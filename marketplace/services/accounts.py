@@ -10,7 +10,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from marketplace.extensions import db
-from marketplace.models import Organisation, OrgKind, Role, User, utcnow
+from marketplace.models import AuditEvent, Organisation, OrgKind, Role, User, utcnow
 from marketplace.services import tokens
 from marketplace.services.errors import Conflict, DomainError
 from marketplace.services.mail import Mail, send_mail
@@ -165,6 +165,7 @@ def record_login(user: User) -> None:
     """Note the login time and start a fresh session identifier."""
     user.last_login_at = utcnow()
     user.rotate_session_token()
+    db.session.add(AuditEvent(actor_id=user.id, event="auth.login", subject=f"user:{user.id}"))
     logger.info("user %s logged in", user.id, extra={"event": "auth.login"})
 
 

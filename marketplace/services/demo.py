@@ -38,13 +38,15 @@ from marketplace.models import (
     Visibility,
     utcnow,
 )
-from marketplace.services import accounts, organisations, postings, profiles
+from marketplace.services import accounts, organisations, postings, profiles, two_factor
 from marketplace.services.passwords import hash_password
 from marketplace.services.reference import load_prefectures, load_reference
 
 logger = logging.getLogger(__name__)
 
 DEMO_PASSWORD = "demo-Pass-2026"
+#: TOTP secret of the demo coordinators and admin (demo only: real accounts enrol their own app).
+DEMO_TOTP_SECRET = "DEMOTOTPSECRETFORLOCALTRIALS2345"
 SEED = 2026
 CANDIDATE_COUNT = 220
 CANDIDATE_EMAIL = "demo-candidate-{:03d}@example.jp"
@@ -839,6 +841,9 @@ def load_demo() -> list[tuple[str, str]]:
         if area is not None:
             schemes, prefectures = area
             organisations.set_coordinator_area(None, user, organisations.parse_area(schemes, prefectures))
+        if two_factor.required_for(user) and not two_factor.enabled(user):
+            user.totp_secret = DEMO_TOTP_SECRET
+            user.totp_enabled_at = utcnow()
         named_users[email] = user
         made.append((user.email, user.role.value))
     db.session.flush()

@@ -35,6 +35,7 @@ from marketplace.pipeline.machine import Actor, TransitionRefused
 from marketplace.schemes.registry import get_scheme
 from marketplace.services import pipeline_notices as notices
 from marketplace.services import postings as posting_service
+from marketplace.services import privacy
 from marketplace.services.errors import DomainError, InvalidTransition, PermissionDenied
 
 logger = logging.getLogger(__name__)
@@ -279,6 +280,7 @@ def respond(user: User, match: Match, accept: bool, *, nda_accepted: bool = Fals
         match.next_step = str(_l("初回の打合せを設定する"))
         match.next_step_due = now.date() + timedelta(days=FIRST_MEETING_DAYS)
         db.session.flush()
+        privacy.record_introduction(match, seeker_users(match), poster_users(match))
         notices.introduced(match, seeker_users(match) + poster_users(match))
     db.session.flush()
 

@@ -32,26 +32,25 @@ def suppressed() -> Iterator[None]:
         _suppressed.reset(token)
 
 
-def _deliver(users: Iterable[User], kind: str, key: str, subject_text, template: str, **context: object) -> None:
-    """Render per recipient in their language, then hand over to the notification outbox."""
+def _deliver(users: Iterable[User], kind: str, key: str, subject_text, template: str, *, link: str,
+             **context: object) -> None:
+    """Render per recipient in their language, then hand over to the notification outbox.
+
+    The outbox sends at once (the request's ``send_now`` after commit, else the scheduler's next
+    tick), or holds the notice for the person's digest if that is what they chose.
+    """
     if _suppressed.get():
         return
-    try:
-        from marketplace.services.notifications_TEMP import notify
-    except ImportError:  # until the notification outbox lands: send at once
-        from marketplace.services.mail import Mail, send_mail
-
-        def notify(user: User, *, kind: str, subject: str, text: str, key: str) -> None:
-            send_mail(Mail(to=user.email, subject=subject, text=text))
+    from marketplace.services.notifications import notify
 
     for user in users:
         if not user.active:
             continue
         with force_locale(user.locale):
             subject = subject_text()
-            text = render_template(template, user=user, **context)
+            text = render_template(template, user=user, link=link, **context)
         try:
-            notify(user, kind=kind, subject=subject, text=text, key=f"{key}:u{user.id}")
+            notify(user, kind, subject=subject, text=text, key=f"{key}:u{user.id}", link=link)
         except (smtplib.SMTPException, OSError):  # pragma: no cover - the outbox retries
             logger.warning("notice not delivered", extra={"event": "notice.failed", "kind": kind})
 
@@ -78,3 +77,17 @@ def follow_up_due(follow_up: FollowUp, coordinators: list[User]) -> None:
     link = external_url("coordination.match_detail", match_id=follow_up.match_id)
     _deliver(coordinators, "follow_up", f"follow-up:{follow_up.id}",
              lambda: _("フォローアップの時期です"), "emails/follow_up_due.txt", follow_up=follow_up, link=link)
+
+
+def send_now() -> None:
+    """After a commit: deliver what is waiting in the outbox now, so personal notices leave at once.
+
+    Best effort and bounded (one small batch); anything left, or a mail server that is down, is
+    the scheduler's next tick's job. Never raises into the request.
+    """
+    from marketplace.services import outbox
+
+    try:
+        outbox.send_pending(batch_size=20, max_batches=1)
+    except Exception:  # noqa: BLE001 - the outbox keeps the row for the scheduler to retry
+        logger.warning("immediate send deferred to the scheduler", extra={"event": "notice.deferred"})

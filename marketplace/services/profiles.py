@@ -196,7 +196,11 @@ def export_user_data(user: User) -> dict[str, Any]:
             "careers": [{"organisation": c.organisation, "role": c.role, "years": c.years,
                          "description": c.description} for c in profile.careers],
             "schemes": {o.scheme: o.details for o in profile.opt_ins},
+            "use_stopped_at": profile.use_stopped_at.isoformat() if profile.use_stopped_at else None,
         }
+    from marketplace.services import privacy
+
+    data.update(privacy.records_of(user))
     return data
 
 
@@ -213,7 +217,18 @@ def delete_account(actor: User, user: User) -> None:
     db.session.add(AuditEvent(actor_id=None, event="account.deleted", subject=f"user:{secrets.token_hex(4)}",
                               detail={"role": user.role.value, "at": utcnow().isoformat()}))
     db.session.execute(sa.update(AuditEvent).where(AuditEvent.actor_id == user_id).values(actor_id=None))
+    db.session.execute(sa.update(AuditEvent).where(AuditEvent.subject == f"user:{user_id}").values(subject="user:deleted"))
     db.session.execute(sa.update(ConsentRecord).where(ConsentRecord.user_id == user_id).values(user_id=None))
+    # APPI records stay for their retention period, pseudonymised (subject_key), no longer linked.
+    from marketplace.models import DataRequest, DisclosureRecord
+    from marketplace.services import privacy
+
+    db.session.execute(sa.update(DisclosureRecord).where(DisclosureRecord.subject_user_id == user_id)
+                       .values(subject_user_id=None))
+    db.session.execute(sa.update(DisclosureRecord).where(DisclosureRecord.recipient_user_id == user_id)
+                       .values(recipient_user_id=None))
+    db.session.execute(sa.delete(DataRequest).where(DataRequest.user_id == user_id))
+    privacy.record_deletion()
     db.session.delete(user)
     db.session.flush()
     logger.info("an account was deleted", extra={"event": "account.deleted"})

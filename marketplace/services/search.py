@@ -1,6 +1,7 @@
 """Filters for the posting and candidate lists; saved searches reuse exactly this code."""
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -15,12 +16,14 @@ from marketplace.models import (
     Posting,
     PostingStatus,
     Prefecture,
+    Role,
     SavedSearch,
     SchemeOptIn,
     User,
     Visibility,
 )
 from marketplace.schemes.registry import SCHEMES
+from marketplace.services.candidate_area import area_condition, profile_in_prefecture
 from marketplace.services.errors import DomainError
 from marketplace.services.text import search_terms
 
@@ -37,9 +40,12 @@ def _clean_code(value: Any, allowed: set[str] | None = None) -> str:
 
 
 def _int_or_none(value: Any) -> int | None:
+    """A non-negative whole number from user input (full-width digits, commas and 円 accepted), else None."""
+    text = unicodedata.normalize("NFKC", str(value if value is not None else "")).strip()
+    text = text.replace(",", "").removesuffix("円").strip()
     try:
-        number = int(str(value).strip())
-    except (TypeError, ValueError):
+        number = int(text)
+    except ValueError:
         return None
     return number if 0 <= number <= 1_000_000_000 else None
 
@@ -111,8 +117,11 @@ class CandidateFilters:
     q: str = ""
     scheme: str = ""
     prefecture: str = ""
+    region: str = ""
     remote: str = ""
     employment_form: str = ""
+    # A monthly fee the viewer can offer: candidates whose minimum wish is at most this (or who set none).
+    budget_max: int | None = None
     sort: str = "updated"
 
     @classmethod
@@ -121,8 +130,10 @@ class CandidateFilters:
             q=str(args.get("q", "") or "")[:200],
             scheme=_clean_code(args.get("scheme"), set(SCHEMES)),
             prefecture=_clean_code(args.get("prefecture")),
+            region=str(args.get("region", "") or "")[:16],
             remote=_clean_code(args.get("remote"), set(REMOTE_VALUES)),
             employment_form=_clean_code(args.get("employment_form")),
+            budget_max=_int_or_none(args.get("budget_max")),
             sort=_clean_code(args.get("sort"), set(CANDIDATE_SORTS)) or "updated",
         )
 
@@ -131,16 +142,17 @@ class CandidateFilters:
 
     def query(self, visibilities: tuple[Visibility, ...]) -> sa.Select:
         query = sa.select(CandidateProfile).join(User, User.id == CandidateProfile.user_id).where(
-            CandidateProfile.visibility.in_(visibilities), User.active.is_(True))
+            CandidateProfile.visibility.in_(visibilities), User.active.is_(True),
+            CandidateProfile.use_stopped_at.is_(None))
         if self.scheme:
             query = query.where(sa.exists().where(SchemeOptIn.profile_id == CandidateProfile.id,
                                                   SchemeOptIn.scheme == self.scheme))
         if self.prefecture:
-            # JSON arrays are searched through their text form, which works on SQLite and PostgreSQL.
-            query = query.where(sa.or_(
-                CandidateProfile.residence_prefecture == self.prefecture,
-                sa.cast(CandidateProfile.work_prefectures, sa.String).contains(f'"{self.prefecture}"', autoescape=True),
-            ))
+            query = query.where(profile_in_prefecture(self.prefecture))
+        if self.region:
+            query = query.where(sa.exists().where(
+                sa.or_(Prefecture.region_ja == self.region, Prefecture.region_en == self.region),
+                profile_in_prefecture(Prefecture.code)))
         if self.remote == "remote":
             query = query.where(CandidateProfile.remote.in_(("remote", "either")))
         elif self.remote:
@@ -148,6 +160,9 @@ class CandidateFilters:
         if self.employment_form:
             query = query.where(sa.cast(CandidateProfile.employment_forms, sa.String).contains(
                 f'"{self.employment_form}"', autoescape=True))
+        if self.budget_max is not None:
+            query = query.where(sa.or_(CandidateProfile.compensation_min.is_(None),
+                                       CandidateProfile.compensation_min <= self.budget_max))
         for term in search_terms(self.q):
             query = query.where(CandidateProfile.search_text.contains(term, autoescape=True))
         if self.sort == "hours":
@@ -158,8 +173,6 @@ class CandidateFilters:
 
 def candidate_visibilities_for(viewer: User | None) -> tuple[Visibility, ...]:
     """Which profiles a viewer may list: coordinators all, verified organisations two levels, others public."""
-    from marketplace.models import Role
-
     if viewer is None or not viewer.is_authenticated:
         return (Visibility.PUBLIC_SUMMARY,)
     if viewer.role in (Role.COORDINATOR, Role.ADMIN):
@@ -191,4 +204,8 @@ def run_saved_search(saved: SavedSearch, viewer: User) -> sa.Select:
     """The same query the live list would run for these filters."""
     if saved.target == "postings":
         return PostingFilters.from_args(saved.params).query()
-    return CandidateFilters.from_args(saved.params).query(candidate_visibilities_for(viewer))
+    query = CandidateFilters.from_args(saved.params).query(candidate_visibilities_for(viewer))
+    if viewer.role == Role.COORDINATOR:
+        # A coordinator's candidate list covers their area only; so do their saved searches.
+        query = query.where(area_condition(viewer))
+    return query

@@ -78,6 +78,7 @@ def posting_record(posting: Posting) -> PostingRecord:
         remote=posting.remote, categories=tuple(posting.categories or ()), employment_form=posting.employment_form,
         capacity=posting.open_places, monthly_budget_max=posting.monthly_budget_max,
         hours_per_month=posting.hours_per_month, months=posting.months, status=posting.status.value,
+        posting_type=posting.posting_type,
     )
 
 
@@ -87,8 +88,13 @@ def _is_offer(posting: Posting) -> bool:
     return posting_type is not None and posting_type.side == "offer"
 
 
+def in_matching(profile: CandidateProfile) -> bool:
+    """Active accounts whose owner has not asked us to stop using their data."""
+    return profile.user.active and profile.use_stopped_at is None
+
+
 def _seeker_records(profiles: Iterable[CandidateProfile], solutions: Iterable[Posting]) -> list[SeekerRecord]:
-    records = [seeker_from_opt_in(p, o) for p in profiles if p.user.active for o in p.opt_ins]
+    records = [seeker_from_opt_in(p, o) for p in profiles if in_matching(p) for o in p.opt_ins]
     records += [seeker_from_solution(s) for s in solutions]
     return records
 
@@ -145,7 +151,7 @@ def _sync(engine: Engine) -> None:
 def _apply_profile(engine: Engine, profile: CandidateProfile) -> None:
     for scheme in SCHEMES:
         engine.remove_seeker(f"c{profile.id}:{scheme}")
-    if profile.user.active:
+    if in_matching(profile):
         for opt_in in profile.opt_ins:
             engine.upsert_seeker(seeker_from_opt_in(profile, opt_in))
 

@@ -183,9 +183,26 @@ def submit_login(page: Page, email: str, password: str) -> None:
     check_a11y(page)
 
 
-def login(page: Page, email: str, password: str = PASSWORD) -> None:
-    """Log in and make sure it worked (the login form is gone)."""
+def enter_totp_code(page: Page, secret: str) -> None:
+    """On the second login step, type the authenticator app's current code for ``secret``."""
+    import pyotp
+
+    expect(page).to_have_url(re.compile(r"/auth/login/code"))
+    page.get_by_label("確認コード", exact=True).fill(pyotp.TOTP(secret).now())
+    with page.expect_navigation():
+        page.get_by_role("button", name="確認してログイン").click()
+    check_a11y(page)
+
+
+def login(page: Page, email: str, password: str = PASSWORD, *, totp_secret: str | None = None) -> None:
+    """Log in and make sure it worked (the login form is gone).
+
+    Coordinators and admins give a one-time code too: pass their ``totp_secret`` (e.g.
+    ``enrol_second_factor`` of tests.conftest, or the demo's ``DEMO_TOTP_SECRET``).
+    """
     submit_login(page, email, password)
+    if totp_secret is not None:
+        enter_totp_code(page, totp_secret)
     expect(page).not_to_have_url(re.compile(r"/auth/login"))
     expect(page.get_by_role("button", name="ログアウト")).to_be_visible()
 

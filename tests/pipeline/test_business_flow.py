@@ -37,8 +37,20 @@ class BusinessFlow(RuleBasedStateMachine):
         self.app = create_app(make_config(0, MAIL_SERVER="", SQLALCHEMY_DATABASE_URI="sqlite://",
                                           RATELIMIT_ENABLED=False))
         self.app.instance_path = self.tmp.name
-        self.ctx = self.app.app_context()
-        self.ctx.push()
+        # Requests must run outside any pushed app context: Flask would otherwise reuse that
+        # context's ``g`` (and Flask-Login's cached user) for every client.
+        with self.app.app_context():
+            self._build()
+        self.clients = {}
+        for key in ("candidate", "outsider", "member", "other_member"):
+            client = self.app.test_client()
+            with self.app.app_context():
+                email = self.user(key).email
+            response = client.post("/auth/login", data={"email": email, "password": PASSWORD})
+            assert response.status_code == 302
+            self.clients[key] = client
+
+    def _build(self) -> None:
         db.create_all()
         load_prefectures()
         firm = Organisation(name=CANARY_FIRM, kind=OrgKind.FIRM, prefecture_code="39", verified=True)
@@ -77,17 +89,9 @@ class BusinessFlow(RuleBasedStateMachine):
         db.session.commit()
         self.posting_id, self.match_id = posting.id, match.id
 
-        self.clients = {}
-        for key in ("candidate", "outsider", "member", "other_member"):
-            client = self.app.test_client()
-            response = client.post("/auth/login", data={"email": self.user(key).email, "password": PASSWORD})
-            assert response.status_code == 302
-            self.clients[key] = client
-
     def teardown(self) -> None:
-        db.session.remove()
-        db.engine.dispose()
-        self.ctx.pop()
+        with self.app.app_context():
+            db.engine.dispose()
         self.tmp.cleanup()
 
     # --- helpers -----------------------------------------------------------------------
@@ -99,55 +103,54 @@ class BusinessFlow(RuleBasedStateMachine):
         return db.session.get(Match, self.match_id)
 
     def attempt(self, action) -> None:
-        try:
-            action()
-            db.session.commit()
-        except DomainError:
-            db.session.rollback()
+        """Run ``action(user_of, match)`` in its own app context; refusals roll back."""
+        with self.app.app_context():
+            try:
+                action()
+                db.session.commit()
+            except DomainError:
+                db.session.rollback()
 
     # --- actions by anyone -------------------------------------------------------------
     @rule(actor=st.sampled_from(ACTORS), decision=st.sampled_from(("approve", "hold", "reject")))
     def review(self, actor, decision):
-        user, match = self.user(actor), self.match
-        self.attempt({"approve": lambda: pipeline.approve(user, match),
-                      "hold": lambda: pipeline.hold(user, match),
-                      "reject": lambda: pipeline.reject(user, match, "other")}[decision])
+        actions = {"approve": lambda: pipeline.approve(self.user(actor), self.match),
+                   "hold": lambda: pipeline.hold(self.user(actor), self.match),
+                   "reject": lambda: pipeline.reject(self.user(actor), self.match, "other")}
+        self.attempt(actions[decision])
 
     @rule(actor=st.sampled_from(ACTORS), accept=st.booleans(), nda=st.booleans())
     def respond(self, actor, accept, nda):
-        user, match = self.user(actor), self.match
-        self.attempt(lambda: pipeline.respond(user, match, accept, nda_accepted=nda))
+        self.attempt(lambda: pipeline.respond(self.user(actor), self.match, accept, nda_accepted=nda))
 
     @rule(actor=st.sampled_from(ACTORS), stage=st.sampled_from(MatchStatus),
           outcome=st.sampled_from((None, "succeeded", "not_agreed", "withdrawn", "hired")))
     def advance(self, actor, stage, outcome):
-        user, match = self.user(actor), self.match
-        self.attempt(lambda: pipeline.advance(user, match, stage.value, outcome=outcome))
+        self.attempt(lambda: pipeline.advance(self.user(actor), self.match, stage.value, outcome=outcome))
 
     @rule(actor=st.sampled_from(ACTORS))
     def interest(self, actor):
-        user, match = self.user(actor), self.match
-        self.attempt(lambda: pipeline.express_interest(user, match))
+        self.attempt(lambda: pipeline.express_interest(self.user(actor), self.match))
 
     @rule(actor=st.sampled_from(ACTORS))
     def message(self, actor):
-        user, match = self.user(actor), self.match
-        self.attempt(lambda: pipeline.post_message(user, match, "よろしくお願いします"))
+        self.attempt(lambda: pipeline.post_message(self.user(actor), self.match, "よろしくお願いします"))
 
     @rule(actor=st.sampled_from(("candidate", "outsider")))
     def ask_disclosure(self, actor):
         from marketplace.models import Posting
 
-        user, posting = self.user(actor), db.session.get(Posting, self.posting_id)
-        self.attempt(lambda: postings.request_disclosure(user, posting))
+        self.attempt(lambda: postings.request_disclosure(self.user(actor), db.session.get(Posting, self.posting_id)))
 
     @rule(actor=st.sampled_from(ACTORS), approve=st.booleans())
     def decide_disclosure(self, actor, approve):
-        request = db.session.scalar(sa.select(DisclosureRequest).where(
-            DisclosureRequest.status == DisclosureStatus.PENDING).order_by(DisclosureRequest.id).limit(1))
-        if request is not None:
-            user = self.user(actor)
-            self.attempt(lambda: postings.decide_disclosure(user, request, approve))
+        def decide() -> None:
+            request = db.session.scalar(sa.select(DisclosureRequest).where(
+                DisclosureRequest.status == DisclosureStatus.PENDING).order_by(DisclosureRequest.id).limit(1))
+            if request is not None:
+                postings.decide_disclosure(self.user(actor), request, approve)
+
+        self.attempt(decide)
 
     # --- what must always hold ---------------------------------------------------------
     def _page(self, key: str, path: str) -> str:
@@ -155,7 +158,11 @@ class BusinessFlow(RuleBasedStateMachine):
 
     @invariant()
     def introduction_only_with_approval_and_both_consents(self):
-        match = self.match
+        with self.app.app_context():
+            self._check_introduction(self.match)
+
+    @staticmethod
+    def _check_introduction(match: Match) -> None:
         if match.introduced_at is not None:
             assert match.approved_at is not None
             assert match.seeker_consent == Consent.ACCEPTED and match.poster_consent == Consent.ACCEPTED
@@ -163,7 +170,8 @@ class BusinessFlow(RuleBasedStateMachine):
 
     @invariant()
     def contacts_only_after_introduction(self):
-        introduced = self.match.introduced_at is not None
+        with self.app.app_context():
+            introduced = self.match.introduced_at is not None
         for key in ("member", "other_member"):
             page = self._page(key, f"/matches/{self.match_id}")
             shown = CANARY_EMAIL in page or CANARY_PHONE in page
@@ -171,17 +179,18 @@ class BusinessFlow(RuleBasedStateMachine):
 
     @invariant()
     def firm_identity_only_after_its_disclosure_step(self):
-        approved_disclosure = db.session.scalar(sa.select(DisclosureRequest.id).where(
-            DisclosureRequest.requester_id == self.ids["candidate"],
-            DisclosureRequest.status == DisclosureStatus.APPROVED)) is not None
-        introduced = self.match.introduced_at is not None
-        expected = {f"/postings/{self.posting_id}": introduced or approved_disclosure,
-                    f"/matches/{self.match_id}": introduced, "/matches/": False, "/candidates/": False}
-        for path, entitled in expected.items():
-            assert (CANARY_FIRM in self._page("candidate", path)) is entitled, path
-            assert CANARY_FIRM not in self._page("outsider", path), path
+        with self.app.app_context():
+            approved = set(db.session.scalars(sa.select(DisclosureRequest.requester_id).where(
+                DisclosureRequest.status == DisclosureStatus.APPROVED)))
+            introduced = self.match.introduced_at is not None
+        for person in ("candidate", "outsider"):
+            in_match = person == "candidate" and introduced
+            expected = {f"/postings/{self.posting_id}": in_match or self.ids[person] in approved,
+                        f"/matches/{self.match_id}": in_match, "/matches/": False, "/candidates/": False}
+            for path, entitled in expected.items():
+                assert (CANARY_FIRM in self._page(person, path)) is entitled, (person, path)
 
 
-BusinessFlow.TestCase.settings = settings(max_examples=12, stateful_step_count=12, deadline=None,
+BusinessFlow.TestCase.settings = settings(max_examples=25, stateful_step_count=12, deadline=None,
                                           suppress_health_check=[HealthCheck.too_slow])
 test_business_flow = pytest.mark.filterwarnings("ignore::DeprecationWarning")(BusinessFlow.TestCase)
