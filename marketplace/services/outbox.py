@@ -67,22 +67,34 @@ def _claimable(now: datetime) -> sa.ColumnElement[bool]:
 def claim_batch(now: datetime, limit: int, lease_seconds: int) -> tuple[str, list[int]]:
     """Claim up to ``limit`` due rows for this sender; returns the claim token and the row ids.
 
-    Commits: the claim must be visible to other senders before any mail leaves.
+    Commits: the claim must be visible to other senders before any mail leaves. An empty list
+    means nothing is left to claim (rows another sender took first are retried, not mistaken
+    for the end of the queue).
     """
-    db.session.commit()  # start from a clean transaction, so the UPDATE is its first statement
     token = secrets.token_hex(16)
-    due = (sa.select(OutboxMessage.id).where(_claimable(now)).order_by(OutboxMessage.id).limit(limit)
-           .with_for_update(skip_locked=True))
-    db.session.execute(
-        sa.update(OutboxMessage)
-        .where(OutboxMessage.id.in_(due.scalar_subquery()), _claimable(now))
-        .values(status=OutboxStatus.SENDING, claim_token=token, lease_until=now + timedelta(seconds=lease_seconds),
-                attempts=OutboxMessage.attempts + 1)
-        .execution_options(synchronize_session=False))
-    db.session.commit()
-    ids = list(db.session.scalars(sa.select(OutboxMessage.id).where(
-        OutboxMessage.claim_token == token, OutboxMessage.status == OutboxStatus.SENDING).order_by(OutboxMessage.id)))
-    return token, ids
+    while True:
+        db.session.commit()  # start from a clean transaction
+        # Two statements in one transaction: PostgreSQL may re-run a LIMIT … SKIP LOCKED sub-select
+        # inside ``IN (…)`` for every outer row and claim far more than ``limit`` rows. The row
+        # locks taken here (SKIP LOCKED on PostgreSQL; SQLite's single writer elsewhere) and the
+        # re-check of ``_claimable`` in the UPDATE keep two senders from claiming the same row.
+        due = list(db.session.scalars(sa.select(OutboxMessage.id).where(_claimable(now)).order_by(OutboxMessage.id)
+                                      .limit(limit).with_for_update(skip_locked=True)))
+        if not due:
+            db.session.commit()
+            return token, []
+        db.session.execute(
+            sa.update(OutboxMessage)
+            .where(OutboxMessage.id.in_(due), _claimable(now))
+            .values(status=OutboxStatus.SENDING, claim_token=token,
+                    lease_until=now + timedelta(seconds=lease_seconds), attempts=OutboxMessage.attempts + 1)
+            .execution_options(synchronize_session=False))
+        db.session.commit()
+        ids = list(db.session.scalars(sa.select(OutboxMessage.id).where(
+            OutboxMessage.claim_token == token, OutboxMessage.status == OutboxStatus.SENDING)
+            .order_by(OutboxMessage.id)))
+        if ids:
+            return token, ids
 
 
 def _update_claimed(row_id: int, token: str, **values: object) -> bool:

@@ -1,6 +1,7 @@
 """The outbox sender against real SMTP servers: retries, bounces, crashes and two senders at once."""
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
@@ -26,7 +27,9 @@ from marketplace.scheduler import jobs
 from marketplace.services import accounts, notifications
 from marketplace.services.digests import DAILY
 from marketplace.services.outbox import send_pending
-from tests.conftest import PASSWORD, make_config
+from aiosmtpd.controller import Controller
+
+from tests.conftest import PASSWORD, _free_port, _Inbox, make_config
 from tests.digests.conftest import add_match, add_posting, jst, profile_of
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -119,9 +122,21 @@ def test_a_permanent_refusal_marks_the_address_bouncing_and_is_never_retried(app
     assert controlled_smtp.handler.to("bounce@example.jp") == []
 
 
-def test_two_senders_at_once_send_every_message_exactly_once(shared_app, mailbox):
+class _UnhurriedInbox(_Inbox):
+    """A real SMTP server that takes 20 ms per message, so two senders overlap on any database."""
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd API)
+        await asyncio.sleep(0.02)
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_two_senders_at_once_send_every_message_exactly_once(shared_app):
     addresses = [f"user{i:02d}@example.jp" for i in range(24)]
     now = jst(0, 8, 0)
+    mailbox = _UnhurriedInbox()
+    server = Controller(mailbox, hostname="127.0.0.1", port=_free_port())
+    server.start()
+    shared_app.config["MAIL_PORT"] = server.port
     with shared_app.app_context():
         _candidates_with_news(addresses)
         assert jobs.run_digests(DAILY, now).written == 24
@@ -141,6 +156,7 @@ def test_two_senders_at_once_send_every_message_exactly_once(shared_app, mailbox
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
+    server.stop()
     assert errors == []
     assert sum(r.sent for r in reports) == 24 and all(r.sent for r in reports)  # both took part
     for address in addresses:
