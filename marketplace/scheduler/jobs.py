@@ -133,9 +133,6 @@ def refresh_suggestions(now: datetime | None = None) -> Any:
 
 def followup_reminders(now: datetime | None = None) -> Any:
     """Remind coordinators of follow-up check-ins that fell due (the pipeline decides what is due)."""
-    try:
-        from marketplace.services.pipeline import send_followup_reminders
-    except (ImportError, AttributeError):  # the pipeline module is not there (yet)
-        logger.info("no follow-up reminders available", extra={"event": "scheduler.skip"})
-        return None
+    from marketplace.services.pipeline import send_followup_reminders
+
     return _once_a_day("pipeline.followup_reminders", now, send_followup_reminders)
