@@ -222,8 +222,37 @@ def test_candidate_builds_a_full_profile_and_opts_into_two_schemes(page: Page, i
     logout(page)
 
 
-def test_challenge_and_position_are_reviewed_published_and_found(page: Page, inbox, unique_email, staff) -> None:
+def publish_solution(live_server, tag: str) -> str:
+    """A startup's published solution for multilingual tourist guides (the matching side of a challenge)."""
+    from marketplace.extensions import db
+    from marketplace.models import Organisation, OrgKind, Role, User
+    from marketplace.services import accounts, postings
+
+    title = f"AI翻訳による観光ガイドの多言語化サービス {tag}"
+    with live_server.app.app_context():
+        startup = Organisation(name=f"E2E多言語テック株式会社 {tag}", kind=OrgKind.STARTUP, prefecture_code="13",
+                               verified=True)
+        db.session.add(startup)
+        db.session.flush()
+        member = accounts.create_user(f"startup-{tag}@example.jp", PASSWORD, Role.MEMBER, display_name="起業 担当者",
+                                      organisation=startup, verified=True)
+        data = postings.PostingData(
+            title=title, description="観光ガイドや案内表示をAI翻訳で多言語化し、外国人観光客の観光DXを支援します。",
+            prefecture_code="13", municipality_code=None, remote="remote", skills=["多言語対応", "観光DX", "AI翻訳"],
+            deadline=None, extra={"categories": ["tourism_culture"], "exits": ["joint_development", "procurement"],
+                                  "regions_served": "全国"})
+        posting = postings.create_posting(member, startup, "startup", "solution", data)
+        postings.submit_for_review(member, posting)
+        admin = db.session.scalar(db.select(User).where(User.role == Role.ADMIN).limit(1))
+        postings.approve(admin, posting)
+        db.session.commit()
+    return title
+
+
+def test_challenge_and_position_are_reviewed_published_and_found(page: Page, inbox, unique_email, staff,
+                                                                 live_server) -> None:
     tag = uuid.uuid4().hex[:6]
+    solution = publish_solution(live_server, uuid.uuid4().hex[:6])  # its own tag: the lists below count by ``tag``
     town = NewOrganisation(name=f"E2E四万十町 企画課 {tag}", kind="市区町村", prefecture="高知県")
     prefecture = NewOrganisation(name=f"E2E高知県 デジタル政策課 {tag}", kind="都道府県", prefecture="高知県")
     town_email, prefecture_email = unique_email("town"), unique_email("prefecture")
@@ -280,6 +309,14 @@ def test_challenge_and_position_are_reviewed_published_and_found(page: Page, inb
     click_and_check(page, page.get_by_role("link", name=position))
     expect(page.get_by_role("main")).to_contain_text("幡多ブロック")
     expect(page.get_by_role("main")).to_contain_text(prefecture.name)
+
+    # The town sees the startup solutions the engine suggests for its challenge.
+    login(page, town_email)
+    goto(page, "/postings?q=" + tag)
+    click_and_check(page, page.get_by_role("link", name=challenge))
+    suggested = page.locator("section.subform").filter(has_text="提案された人材・解決策")
+    expect(suggested.get_by_role("link", name=solution)).to_be_visible()
+    logout(page)
 
     # The national recruitment status lists the open Kochi position.
     goto(page, "/schemes/accelerator")
