@@ -255,7 +255,8 @@ def accelerator_progress(viewer: User) -> AcceleratorProgress:
     """Every prefecture's counts (numbers only: the national figure is public); ``in_area`` marks the viewer's."""
     query = (sa.select(Posting.prefecture_code, Match.appointment_status, sa.func.count(Match.id))
              .join(Posting, Posting.id == Match.posting_id)
-             .where(Match.scheme == "accelerator", Match.appointment_status.in_(machine.APPOINTMENT_STATUSES))
+             .where(Match.scheme == "accelerator", Posting.posting_type == "position",  # CIO補佐官 are not counted
+                    Match.appointment_status.in_(machine.APPOINTMENT_STATUSES))
              .group_by(Posting.prefecture_code, Match.appointment_status))
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     for prefecture_code, status, count in db.session.execute(query):

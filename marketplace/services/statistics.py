@@ -48,6 +48,10 @@ def recruitment_status() -> list[PrefectureRecruitment]:
 
 
 def appointed_accelerators() -> int:
-    """Accelerators placed so far: filled accelerator places on the site."""
-    return db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(Posting.filled), 0)).where(
-        Posting.scheme == "accelerator")) or 0
+    """Accelerators appointed so far through the site: matches on prefectures' positions (not CIO補佐官
+    posts) whose appointment the coordinator recorded — the same count as the coordinators' dashboard."""
+    from marketplace.models import Match
+
+    return db.session.scalar(sa.select(sa.func.count(Match.id)).join(Posting, Posting.id == Match.posting_id).where(
+        Match.scheme == "accelerator", Posting.posting_type == "position",
+        Match.appointment_status == "appointed")) or 0

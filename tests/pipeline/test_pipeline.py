@@ -160,3 +160,35 @@ def test_follow_up_reminders_go_out_once(app, world, make_match, mailbox):
         pipeline.record_follow_up(_user(world.coordinator), first, still_going=True, note="順調")
         with pytest.raises(InvalidTransition):
             pipeline.record_follow_up(_user(world.coordinator), first, still_going=False, note="")
+
+
+def test_appointed_accelerators_count_positions_only_and_agree_with_the_dashboard(app, world, make_match, make_org,
+                                                                                 mailbox):
+    from marketplace.models import Organisation, OrgKind
+    from marketplace.services import dashboards, postings, statistics
+
+    town = make_org("四万十町", OrgKind.MUNICIPALITY, "39")
+    with app.app_context():
+        coordinator = _user(world.coordinator)
+        cio = postings.create_posting(coordinator, db.session.get(Organisation, town), "accelerator", "cio_adviser",
+                                      postings.PostingData(title="CIO補佐官", description="町のCIOを補佐します。",
+                                                           prefecture_code="39", municipality_code=None,
+                                                           remote="either", skills=[], deadline=None,
+                                                           extra={"capacity": 1, "employment_form": "part_time"}))
+        postings.submit_for_review(coordinator, cio)
+        postings.approve(coordinator, cio)
+        db.session.commit()
+        cio_id = cio.id
+    position_match_id, cio_match_id = make_match(world.position), make_match(cio_id)
+    with app.app_context():
+        coordinator = _user(world.coordinator)
+        position_match = db.session.get(Match, position_match_id)
+        _introduce(world, position_match)
+        pipeline.advance(coordinator, position_match, "in_talks")
+        pipeline.advance(coordinator, position_match, "agreed", outcome="hired")
+        pipeline.set_details(coordinator, position_match, appointment_status="appointed")
+        cio_match = db.session.get(Match, cio_match_id)
+        cio_match.status, cio_match.appointment_status = MatchStatus.AGREED, "appointed"  # a CIO補佐官 appointed
+        db.session.commit()
+        assert statistics.appointed_accelerators() == 1
+        assert dashboards.accelerator_progress(coordinator).appointed == 1
