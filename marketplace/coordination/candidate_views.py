@@ -90,7 +90,7 @@ def area_candidates() -> str:
 def area_candidate_detail(profile_id: int) -> str:
     """One candidate of the area: the whole profile and scheme answers, never e-mail or phone."""
     profile = db.get_or_404(CandidateProfile, profile_id)
-    if not profile.user.active or not in_area(current_user, profile):
+    if not profile.user.active or profile.use_stopped_at is not None or not in_area(current_user, profile):
         abort(404)
     opt_ins = [(SCHEMES[o.scheme], rows_for(SCHEMES[o.scheme].candidate_fields, o.details, hide=PRIVATE_OPT_IN_FIELDS))
                for o in profile.opt_ins if o.scheme in SCHEMES]

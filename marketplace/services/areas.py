@@ -1,11 +1,10 @@
 """Queries restricted to a coordinator's area: scheme × prefecture cells (admins see everything)."""
 from __future__ import annotations
 
-from collections import defaultdict
-
 import sqlalchemy as sa
 
-from marketplace.models import CandidateProfile, Match, Posting, Role, SchemeOptIn, User
+from marketplace.models import CandidateProfile, Match, Posting, Role, User
+from marketplace.services.candidate_area import area_condition
 from marketplace.services.search import candidate_visibilities_for
 
 
@@ -33,24 +32,11 @@ def matches_in_area(actor: User) -> sa.Select:
 
 def candidates_in_area(actor: User) -> sa.Select:
     """Active candidates the actor may see who opted into one of the actor's schemes and live or
-    would work in a prefecture the actor covers for that scheme."""
-    query = (sa.select(CandidateProfile).join(User, User.id == CandidateProfile.user_id)
-             .where(User.active.is_(True), User.role == Role.CANDIDATE,
-                    CandidateProfile.visibility.in_(candidate_visibilities_for(actor)))
-             .order_by(CandidateProfile.id))
-    if actor.role == Role.ADMIN:
-        return query
-    prefectures_by_scheme: dict[str, set[str]] = defaultdict(set)
-    for scheme, prefecture in _cells(actor):
-        prefectures_by_scheme[scheme].add(prefecture)
-    conditions = []
-    for scheme, prefectures in sorted(prefectures_by_scheme.items()):
-        # JSON arrays are searched through their text form, which works on SQLite and PostgreSQL.
-        place = sa.or_(
-            CandidateProfile.residence_prefecture.in_(sorted(prefectures)),
-            *[sa.cast(CandidateProfile.work_prefectures, sa.String).contains(f'"{p}"', autoescape=True)
-              for p in sorted(prefectures)],
-        )
-        opted_in = sa.exists().where(SchemeOptIn.profile_id == CandidateProfile.id, SchemeOptIn.scheme == scheme)
-        conditions.append(sa.and_(opted_in, place))
-    return query.where(sa.or_(*conditions)) if conditions else query.where(sa.false())
+    would work in a prefecture the actor covers for that scheme (not those who stopped the use of
+    their data)."""
+    if actor.role not in (Role.ADMIN, Role.COORDINATOR):
+        return sa.select(CandidateProfile).where(sa.false())
+    return (sa.select(CandidateProfile).join(User, User.id == CandidateProfile.user_id)
+            .where(User.active.is_(True), User.role == Role.CANDIDATE, CandidateProfile.use_stopped_at.is_(None),
+                   CandidateProfile.visibility.in_(candidate_visibilities_for(actor)), area_condition(actor))
+            .order_by(CandidateProfile.id))

@@ -93,6 +93,11 @@ def test_stop_of_use_takes_effect_at_once_and_is_recorded(app, client, login_as,
     assert client.get(f"/organisations/candidates/{world.profile}").status_code == 404
     assert "山田 花子" not in client.get("/organisations/candidates").get_data(as_text=True)
     client.post("/auth/logout")
+    login_as(world.coordinator)
+    assert client.get(f"/coordination/candidates/{world.profile}").status_code == 404
+    assert "山田 花子" not in client.get("/coordination/candidates").get_data(as_text=True)
+    assert "山田 花子" not in client.get("/coordination/csv/candidates.csv").get_data(as_text=True)
+    client.post("/auth/logout")
     login_as(world.candidate)
     client.post("/candidates/privacy/resume")
     client.post("/auth/logout")
