@@ -22,6 +22,8 @@ def _share_with_organisations(app, world) -> None:
             compensation_max=None, skills=["自治体DX"], qualifications=[], other_qualifications="",
             self_intro=profile.self_intro, phone=profile.phone, visibility=Visibility.VERIFIED_ORGS, careers=[])
         profiles.update_profile(user, profile, data)
+        profiles.set_opt_in(user, profile, "accelerator", {"years_experience": 8, "exams": [],
+                                                           "claims_equivalent": False, "employment_forms": []})
         db.session.commit()
 
 
@@ -81,6 +83,10 @@ def test_stop_of_use_takes_effect_at_once_and_is_recorded(app, client, login_as,
     _share_with_organisations(app, world)
     login_as(world.member)
     assert client.get(f"/organisations/candidates/{world.profile}").status_code == 200
+    client.post("/auth/logout")
+    login_as(world.coordinator)
+    assert "山田 花子" in client.get("/coordination/candidates").get_data(as_text=True)
+    assert "山田 花子" in client.get("/coordination/csv/candidates.csv").get_data(as_text=True)
     client.post("/auth/logout")
     login_as(world.candidate)
     assert client.post("/candidates/privacy/stop").status_code == 302
