@@ -51,7 +51,7 @@ def municipalities() -> Response | tuple[Response, int]:
     """JSON list of one prefecture's municipalities, for the municipality picker."""
     code = request.args.get("prefecture", "")
     if not (len(code) == 2 and code.isdigit()):
-        return jsonify(error="prefecture must be a 2-digit JIS code"), 400
+        return jsonify(error=_("都道府県コード（2桁の数字）を指定してください。")), 400
     return jsonify([{"code": c, "name": n} for c, n in reference.municipality_choices(code)])
 
 
