@@ -32,11 +32,27 @@ def init_app(app: Flask) -> None:
     """Install the proxy fix (when configured), the header hook and the second-factor gate."""
     _install_proxy_fix(app)
     app.after_request(_set_security_headers)
+    app.before_request(_refuse_nul_characters)
     app.before_request(_second_factor_gate)
     storage = app.config.get("RATELIMIT_STORAGE_URI", "memory://")
     if app.config.get("ENV_NAME") == "production" and storage.startswith("memory://"):
         logger.warning("rate limits are kept in memory: set RATELIMIT_STORAGE_URI to share them between workers",
                        extra={"event": "config.ratelimit_memory"})
+
+
+def _refuse_nul_characters() -> None:
+    """No text a person types contains NUL; PostgreSQL cannot even compare with one. Refuse early."""
+    from flask import request
+    from flask_babel import gettext as _
+
+    from marketplace.services.errors import DomainError
+
+    values = list(request.args.values())
+    if request.method in ("POST", "PUT", "PATCH") and request.mimetype in (
+            "application/x-www-form-urlencoded", "multipart/form-data"):
+        values += list(request.form.values())
+    if any("\x00" in value for value in values):
+        raise DomainError(_("入力に使えない文字（NUL）が含まれています。"))
 
 
 def _install_proxy_fix(app: Flask) -> None:
