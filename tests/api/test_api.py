@@ -205,7 +205,9 @@ def test_good_edge_values_are_accepted(client, api_world, make_token):
     for query in ("page=10000&per_page=100", "min_score=0", "min_score=100", "min_score=1e-05", "min_score=+5",
                   "prefecture=01&scheme=adviser", "flag=interest&status=on_hold", "unknown=ignored"):
         assert client.get(f"/api/v1/coordination/queue?{query}", headers=auth).status_code == 200, query
-    assert client.get("/api/v1/postings?q=%00%01酒蔵", headers=auth).status_code == 200
+    assert client.get("/api/v1/postings?q=%01%7f酒蔵", headers=auth).status_code == 200  # controls are dropped
+    refused = client.get("/api/v1/postings?q=%00酒蔵", headers=auth)  # NUL is refused everywhere on the site
+    assert refused.status_code == 400 and refused.get_json()["error"]["code"]
 
 
 def test_a_posting_in_detail_and_what_is_not_found(client, api_world, make_token):
