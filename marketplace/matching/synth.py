@@ -85,7 +85,7 @@ def _text(rng: random.Random, scheme: str, topic: int) -> str:
 
 def synth_seekers(n: int, seed: int = 7) -> list[SeekerRecord]:
     """``n`` seekers spread over all schemes (deterministic for a seed)."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # nosec B311 # seeded synthetic data, not a secret
     out: list[SeekerRecord] = []
     for i in range(n):
         scheme = SCHEMES[i % len(SCHEMES)]
@@ -112,7 +112,7 @@ def synth_seekers(n: int, seed: int = 7) -> list[SeekerRecord]:
 
 def synth_postings(n: int, seed: int = 11) -> list[PostingRecord]:
     """``n`` postings spread over all schemes (deterministic for a seed)."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # nosec B311 # seeded synthetic data, not a secret
     out: list[PostingRecord] = []
     for i in range(n):
         scheme = SCHEMES[i % len(SCHEMES)]

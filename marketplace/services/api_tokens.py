@@ -20,7 +20,7 @@ from marketplace.services.errors import DomainError, NotFound, PermissionDenied
 
 logger = logging.getLogger(__name__)
 
-SECRET_PREFIX = "rtm_"
+SECRET_PREFIX = "rtm_"  # nosec B105 # the public prefix of every token, not a secret
 #: Active tokens one person may hold at once.
 MAX_ACTIVE_TOKENS = 10
 NAME_MAX_LENGTH = 100

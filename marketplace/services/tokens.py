@@ -7,7 +7,7 @@ from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 EMAIL_VERIFY = "email-verify"
-PASSWORD_RESET = "password-reset"
+PASSWORD_RESET = "password-reset"  # nosec B105 # the salt's name, not a secret
 
 
 def _serializer(purpose: str) -> URLSafeTimedSerializer:
