@@ -63,7 +63,10 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.matches import bp as matches_bp
     from marketplace.organisations import bp as organisations_bp
     from marketplace.public import bp as public_bp
+    from marketplace.routing import DatabaseIntegerConverter
     from marketplace.settings import bp as settings_bp
+
+    app.url_map.converters["int"] = DatabaseIntegerConverter  # before any rule is added
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")

@@ -120,6 +120,24 @@ def seed_pipeline_command() -> None:
         click.echo("Demo matches already moved along (or no suggestions yet): nothing to do.")
 
 
+@seed_cli.command("scale")
+@click.option("--candidates", default=10_000, show_default=True, type=click.IntRange(0),
+              help="Total candidates wanted (demo ones included).")
+@click.option("--postings", "postings_total", default=2_000, show_default=True, type=click.IntRange(0),
+              help="Total postings wanted (demo ones included); the added ones are published.")
+@click.option("--coordinators", default=20, show_default=True, type=click.IntRange(0),
+              help="Load-test coordinators load-coordinator-NN@example.jp (demo password and TOTP secret).")
+def seed_scale_command(candidates: int, postings_total: int, coordinators: int) -> None:
+    """Add synthetic candidates, postings and coordinators for load tests (after `flask seed demo`)."""
+    from marketplace.services.demo_scale import scale_demo
+
+    report = scale_demo(candidates, postings_total, coordinators)
+    db.session.commit()
+    click.echo(f"added {report.candidates_added} candidates, {report.organisations_added} organisations, "
+               f"{report.postings_added} postings, {report.coordinators_added} coordinators "
+               f"in {report.seconds} s")
+
+
 def register_cli(app: Flask) -> None:
     """Attach the command groups to ``app``."""
     app.cli.add_command(users_cli)

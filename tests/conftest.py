@@ -22,6 +22,8 @@ from marketplace.services.reference import load_prefectures
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 PASSWORD = "correct-Horse-battery-9"
+#: Keeps every log record and secret of the run for tests/security/test_logs.py (which runs last).
+pytest_plugins = ("tests.security.log_capture",)
 
 
 # --- a real SMTP server -------------------------------------------------------------
@@ -104,7 +106,7 @@ def make_config(smtp_port: int, **overrides) -> dict:
         "SERVER_NAME": None,
         "PASSWORD_HASH_PROFILE": "fast",
         "RATELIMIT_ENABLED": True,
-        "LOG_LEVEL": "WARNING",
+        "LOG_LEVEL": "INFO",  # as in production: the log sentinel must see what production would write
     }
     config.update(overrides)
     return config

@@ -13,6 +13,7 @@ from marketplace.candidates.forms import ConfirmDeleteForm, CorrectionForm, Prof
 from marketplace.extensions import db
 from marketplace.i18n import current_language
 import sqlalchemy as sa
+from sqlalchemy.orm import contains_eager
 
 from marketplace.models import Match, MatchStatus, Posting, PostingStatus, Role
 from marketplace.organisations.forms import ButtonForm
@@ -30,7 +31,8 @@ def dashboard() -> str:
     db.session.commit()
     matches = db.session.scalars(sa.select(Match).join(Posting, Posting.id == Match.posting_id).where(
         Match.candidate_profile_id == profile.id, Match.status != MatchStatus.REJECTED,
-        Posting.status == PostingStatus.PUBLISHED).order_by(Match.score.desc(), Match.id).limit(20)).all()
+        Posting.status == PostingStatus.PUBLISHED).options(contains_eager(Match.posting))
+        .order_by(Match.score.desc(), Match.id).limit(20)).all()
     return render_template("candidates/dashboard.html", profile=profile, matches=matches,
                            completeness=profiles.completeness(profile), schemes=SCHEMES)
 

@@ -77,7 +77,11 @@ class Posting(Base):
         back_populates="posting", cascade="all, delete-orphan", order_by="PostingStatusChange.id"
     )
 
-    __table_args__ = (sa.Index("ix_postings_scheme_status_prefecture", "scheme", "status", "prefecture_code"),)
+    __table_args__ = (
+        sa.Index("ix_postings_scheme_status_prefecture", "scheme", "status", "prefecture_code"),
+        # The public list, newest first: read in index order, no sort of every published row.
+        sa.Index("ix_postings_status_published_at", "status", "published_at", "id"),
+    )
 
     @property
     def open_places(self) -> int | None:

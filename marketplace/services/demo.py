@@ -22,6 +22,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 
 from marketplace.extensions import db
 from marketplace.models import (
@@ -44,9 +45,9 @@ from marketplace.services.reference import load_prefectures, load_reference
 
 logger = logging.getLogger(__name__)
 
-DEMO_PASSWORD = "demo-Pass-2026"
+DEMO_PASSWORD = "demo-Pass-2026"  # nosec B105 # demo accounts only; seeding refuses production
 #: TOTP secret of the demo coordinators and admin (demo only: real accounts enrol their own app).
-DEMO_TOTP_SECRET = "DEMOTOTPSECRETFORLOCALTRIALS2345"
+DEMO_TOTP_SECRET = "DEMOTOTPSECRETFORLOCALTRIALS2345"  # nosec B105 # demo accounts only; seeding refuses production
 SEED = 2026
 CANDIDATE_COUNT = 220
 CANDIDATE_EMAIL = "demo-candidate-{:03d}@example.jp"
@@ -770,7 +771,7 @@ def _plan_postings(rng: random.Random, today: date) -> list[PostingPlan]:
 def build_plan(today: date | None = None) -> DemoPlan:
     """Everything ``load_demo`` creates, computed from ``random.Random(2026)`` alone."""
     today = today or date.today()
-    rng = random.Random(SEED)
+    rng = random.Random(SEED)  # nosec B311 # seeded demo data, not a secret
     plan = DemoPlan()
     plan.postings = _plan_postings(rng, today)
     prefectures = sorted({p.data.prefecture_code for p in plan.postings})
@@ -822,11 +823,19 @@ def _member_name(org_name: str) -> str:
     return f"{org_name.split(' ')[0].removesuffix('株式会社')} 担当者"
 
 
+def refuse_in_production() -> None:
+    """Demo accounts share a published password and TOTP secret: never create them on a production site."""
+    if current_app.config.get("ENV_NAME") == "production":
+        raise RuntimeError("Demo data is never loaded on a production site (MARKETPLACE_ENV=production).")
+
+
 def load_demo() -> list[tuple[str, str]]:
     """Create the demo organisations, users, candidates and postings when missing.
 
     Returns the (email, role) pairs of the named demo accounts (not the generated ones).
+    Raises ``RuntimeError`` on a production site.
     """
+    refuse_in_production()
     _ensure_reference()
     named_orgs = [_organisation(*spec) for spec in DEMO_ORGANISATIONS]
     db.session.flush()

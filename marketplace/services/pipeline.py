@@ -14,9 +14,11 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import contains_eager, selectinload
 
 from marketplace.extensions import db
 from marketplace.models import (
+    CandidateProfile,
     Consent,
     ConsentRecord,
     FollowUp,
@@ -436,6 +438,15 @@ def in_area(coordinator: User, query: sa.Select) -> sa.Select:
     return query.where(sa.or_(*cells)) if cells else query.where(sa.false())
 
 
+#: What a queue row shows (posting, its prefecture, the candidate's name or the solution), loaded
+#: in one query per relation rather than several per row.
+_QUEUE_LOADS = (
+    contains_eager(Match.posting).selectinload(Posting.prefecture),
+    selectinload(Match.candidate_profile).selectinload(CandidateProfile.user),
+    selectinload(Match.solution_posting),
+)
+
+
 @dataclass(frozen=True)
 class QueueFilters:
     scheme: str | None = None
@@ -468,7 +479,7 @@ def review_queue(coordinator: User, filters: QueueFilters) -> sa.Select:
         query = query.where(sa.or_(Match.seeker_interest_at.is_not(None), Match.poster_interest_at.is_not(None)))
     interest = sa.case((sa.or_(Match.seeker_interest_at.is_not(None), Match.poster_interest_at.is_not(None)), 0),
                        else_=1)
-    return query.order_by(interest, Match.score.desc(), Match.id)
+    return query.options(*_QUEUE_LOADS).order_by(interest, Match.score.desc(), Match.id)
 
 
 def active_matches(coordinator: User, *, overdue_on: date | None = None) -> sa.Select:
@@ -477,7 +488,8 @@ def active_matches(coordinator: User, *, overdue_on: date | None = None) -> sa.S
         [MatchStatus(s) for s in machine.ACTIVE_STATUSES])))
     if overdue_on is not None:
         query = query.where(Match.next_step_due < overdue_on)
-    return query.order_by(Match.next_step_due.is_(None), Match.next_step_due, Match.id)
+    return query.options(contains_eager(Match.posting)).order_by(
+        Match.next_step_due.is_(None), Match.next_step_due, Match.id)
 
 
 def participant_matches(user: User) -> sa.Select:

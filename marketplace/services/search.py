@@ -8,6 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
 
 from marketplace.extensions import db
 from marketplace.models import (
@@ -30,6 +31,9 @@ from marketplace.services.text import search_terms
 POSTING_SORTS = ("new", "deadline", "budget")
 CANDIDATE_SORTS = ("updated", "hours")
 REMOTE_VALUES = ("remote", "onsite", "either")
+#: Relations shown on posting cards and in API summaries.
+POSTING_CARD_LOADS = (selectinload(Posting.organisation), selectinload(Posting.prefecture),
+                      selectinload(Posting.municipality))
 
 
 def _clean_code(value: Any, allowed: set[str] | None = None) -> str:
@@ -82,7 +86,8 @@ class PostingFilters:
         return {k: v for k, v in asdict(self).items() if v not in ("", None) and not (k == "sort" and v == "new")}
 
     def query(self, statuses: tuple[PostingStatus, ...] = (PostingStatus.PUBLISHED,)) -> sa.Select:
-        query = sa.select(Posting).where(Posting.status.in_(statuses))
+        # What a posting card shows is loaded in one query per relation, not one per card.
+        query = sa.select(Posting).options(*POSTING_CARD_LOADS).where(Posting.status.in_(statuses))
         if self.scheme:
             query = query.where(Posting.scheme == self.scheme)
         if self.prefecture:
