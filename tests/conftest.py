@@ -131,6 +131,11 @@ def app(app_config, _pg_schema, _instance_dir):
         load_prefectures()
         db.session.commit()
     limiter.reset()
+    # Each process keeps one fitted engine keyed by database URL; every in-memory test database has
+    # the same URL, so forget the previous test's engine.
+    from marketplace.services import suggestions
+
+    suggestions.reset_engine()
     yield application
     with application.app_context():
         db.session.remove()
