@@ -5,6 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 5000
+# The web, scheduler and CLI processes of `make run` read it (default BASE_URL = http://127.0.0.1:$PORT).
+export PORT
 DATABASE_URL_PG ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 export FLASK_APP := wsgi
 CATALOGS := $(wildcard marketplace/translations/*/LC_MESSAGES/messages.po)

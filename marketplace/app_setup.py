@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from marketplace.config import Config
+from marketplace.config import Config, default_base_url
 
 
 def configure(app: Flask, overrides: Mapping[str, Any] | None) -> None:
@@ -18,6 +18,10 @@ def configure(app: Flask, overrides: Mapping[str, Any] | None) -> None:
     app.config.from_object(Config)
     if overrides:
         app.config.update(overrides)
+    if not app.config.get("BASE_URL"):
+        if app.config.get("ENV_NAME") == "production":
+            raise RuntimeError("BASE_URL is required in production (the public address used in mail links)")
+        app.config["BASE_URL"] = default_base_url({})
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config["SECRET_KEY"] = resolve_secret_key(app)
     configure_logging(app)

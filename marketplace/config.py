@@ -20,6 +20,24 @@ def _int(name: str, default: int) -> int:
 _PRODUCTION = os.environ.get("MARKETPLACE_ENV", "development") == "production"
 
 
+def default_base_url(environ: "os._Environ[str] | dict[str, str]") -> str | None:
+    """``BASE_URL`` when set; else, outside production, the address ``make run`` serves.
+
+    ``make run`` serves on ``http://127.0.0.1:$PORT`` (and exports ``PORT`` to the scheduler
+    and CLI processes it starts), so links in mail work on any port without a second setting.
+    In production there is no guess: ``None``, which ``create_app`` refuses.
+    """
+    explicit = (environ.get("BASE_URL") or "").strip()
+    if explicit:
+        return explicit
+    if environ.get("MARKETPLACE_ENV", "development") == "production":
+        return None
+    port = (environ.get("PORT") or "").strip() or "5000"
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        port = "5000"
+    return f"http://127.0.0.1:{int(port)}"
+
+
 class Config:
     """Defaults for development; production overrides them through the environment."""
 
@@ -29,8 +47,9 @@ class Config:
     # SQLAlchemy URL. A relative SQLite path lands in the instance folder.
     SQLALCHEMY_DATABASE_URI: str = os.environ.get("DATABASE_URL", "sqlite:///marketplace.sqlite")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
-    # Public address used in links inside emails.
-    BASE_URL: str = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+    # Public address used in links inside emails; outside production it defaults to
+    # http://127.0.0.1:$PORT (the address of ``make run``). Production requires it.
+    BASE_URL: str | None = default_base_url(os.environ)
     # Outgoing mail. With no MAIL_SERVER, messages go to the outbox folder and the log.
     MAIL_SERVER: str | None = os.environ.get("MAIL_SERVER") or None
     MAIL_PORT: int = int(os.environ.get("MAIL_PORT", "25"))
