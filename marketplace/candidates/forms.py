@@ -22,7 +22,7 @@ from wtforms.validators import NumberRange, Optional, Regexp
 from marketplace.forms_common import CleanText, max_length, required, strip_text
 from marketplace.models import Visibility
 from marketplace.schemes import fields as f
-from marketplace.schemes.forms import CheckboxListField, form_class
+from marketplace.schemes.forms import CheckboxListField, ExamChecklistField, form_class
 from marketplace.schemes.registry import Scheme
 from marketplace.services.profiles import Career, ProfileData
 from marketplace.services.text import parse_tags
@@ -57,8 +57,9 @@ class ProfileForm(FlaskForm):
     compensation_min = IntegerField(_l("希望報酬の下限（月額・円）"), validators=[Optional(), NumberRange(min=0, max=10_000_000, message=_l("0〜10,000,000の範囲で入力してください。"))])
     compensation_max = IntegerField(_l("希望報酬の上限（月額・円）"), validators=[Optional(), NumberRange(min=0, max=10_000_000, message=_l("0〜10,000,000の範囲で入力してください。"))])
     skills = StringField(_l("スキル（読点またはカンマ区切り）"), validators=[max_length(1000), CleanText()], filters=[strip_text])
-    qualifications = CheckboxListField(_l("IPA高度試験（合格したもの）"), choices=list(f.IPA_EXAMS), validators=[Optional()])
-    other_qualifications = TextAreaField(_l("その他の資格"), validators=[max_length(1000), CleanText(multiline=True)], filters=[strip_text])
+    qualifications = ExamChecklistField(_l("IPA高度試験（合格したもの）"), choices=list(f.IPA_EXAMS), validators=[Optional()])
+    other_qualifications = TextAreaField(_l("その他の資格"), validators=[max_length(1000), CleanText(multiline=True)], filters=[strip_text],
+                                         description=_l("IPA高度試験の合格をここに書いた場合（旧試験名を含む）も、上の一覧に反映します。"))
     self_intro = TextAreaField(_l("自己紹介"), validators=[max_length(4000), CleanText(multiline=True)], filters=[strip_text])
     phone = StringField(_l("電話番号（紹介が成立した相手にだけ表示）"), validators=[
         Optional(), Regexp(r"^[0-9０-９+\-－ ()（）]{6,20}$", message=_l("電話番号は数字とハイフンで入力してください。"))],

@@ -17,6 +17,8 @@ from sqlalchemy.orm import contains_eager
 
 from marketplace.models import Match, MatchStatus, Posting, PostingStatus, Role
 from marketplace.organisations.forms import ButtonForm
+from marketplace.schemes import fields as scheme_fields
+from marketplace.schemes.fields import label_of
 from marketplace.schemes.forms import from_storable
 from marketplace.schemes.registry import SCHEMES
 from marketplace.services import postings as posting_service
@@ -62,7 +64,9 @@ def edit_profile() -> Response | tuple[str, int]:
     form.work_prefectures.choices = prefectures
     if form.validate_on_submit():
         try:
-            profiles.update_profile(current_user, profile, form.to_data())
+            data = form.to_data()
+            profiles.update_profile(current_user, profile, data)
+            recognised = [c for c in profile.qualifications if c not in data.qualifications]
             suggestions.refresh_for_profile(profile)
         except DomainError as exc:
             db.session.rollback()
@@ -70,6 +74,9 @@ def edit_profile() -> Response | tuple[str, int]:
             return render_template("candidates/profile.html", form=form), exc.status_code
         db.session.commit()
         flash(_("プロフィールを保存しました。"), "info")
+        if recognised:
+            names = "、".join(str(label_of(scheme_fields.IPA_EXAMS, c)) for c in recognised)
+            flash(_("「その他の資格」の記載から、IPA高度試験の合格（%(names)s）を認識しました。", names=names), "info")
         return redirect(url_for("candidates.dashboard"))
     return render_template("candidates/profile.html", form=form), 400 if form.is_submitted() else 200
 

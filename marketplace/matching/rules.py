@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from marketplace.matching.qualifications import exam_codes
 from marketplace.matching.records import IPA_LEVEL4_EXAMS, PostingRecord, SeekerRecord, posting_is_open
 from marketplace.matching.regions import effective_prefecture
 
@@ -56,22 +57,6 @@ SCHEME_RULES: dict[str, tuple[RuleSpec, ...]] = {
     "startup": _BASE + (RuleSpec("fee", _TOLERANCE),),
     "adviser": _BASE + (RuleSpec("hours", _TOLERANCE), RuleSpec("availability", {"max_delay_days": 60})),
 }
-
-_EXAM_ALIASES: dict[str, str] = {code: code for code in IPA_LEVEL4_EXAMS} | {
-    ja: code for code, (ja, _en) in IPA_LEVEL4_EXAMS.items()
-}
-
-
-def exam_codes(qualifications: tuple[str, ...]) -> frozenset[str]:
-    """IPA level-4 exam codes among qualifications given as codes or Japanese names."""
-    codes: set[str] = set()
-    for raw in qualifications:
-        key = raw.strip()
-        code = _EXAM_ALIASES.get(key.upper()) or _EXAM_ALIASES.get(key)
-        if code is not None:
-            codes.add(code)
-    return frozenset(codes)
-
 
 def check_posting_open(s: SeekerRecord, p: PostingRecord, params: Mapping[str, Any]) -> Verdict:
     """Closed, unpublished or full postings are never suggested."""
@@ -124,7 +109,7 @@ def check_eligibility(s: SeekerRecord, p: PostingRecord, params: Mapping[str, An
     equivalent knowledge is flagged for a coordinator's review."""
     if s.years_experience is not None and s.years_experience >= params["min_years"]:
         return Verdict("eligibility", "ok", "experience_5y")
-    if exam_codes(s.qualifications) & set(params["exams"]):
+    if exam_codes(s.qualifications) & set(params["exams"]):  # as people write them: see qualifications.py
         return Verdict("eligibility", "ok", "ipa_level4")
     if s.claims_equivalent:
         return Verdict("eligibility", "flagged", "needs_review")

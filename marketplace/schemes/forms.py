@@ -7,10 +7,12 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import InputRequired, NumberRange, Optional, URL
+from wtforms.validators import InputRequired, NumberRange, Optional, URL, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from marketplace.forms_common import CleanText, input_required, max_length, required, strip_text
+from marketplace.matching.qualifications import EXAM_BY_CODE, codes_in
+from marketplace.schemes import fields as f
 from marketplace.schemes.fields import FieldSpec
 
 
@@ -19,6 +21,23 @@ class CheckboxListField(SelectMultipleField):
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+class ExamChecklistField(CheckboxListField):
+    """The IPA level-4 exam checkboxes; a submitted value may also be a name as people write it
+    (「プロジェクトマネージャ試験」, ``pm`` …), which the shared normaliser turns into its code."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        codes: list[str] = []
+        for value in valuelist:
+            found = [value] if value in EXAM_BY_CODE else sorted(codes_in(value)) or [value]
+            codes.extend(c for c in found if c not in codes)
+        super().process_formdata(codes)
+
+    def pre_validate(self, form: Any) -> None:
+        unknown = [v for v in self.data or [] if v not in EXAM_BY_CODE]
+        if unknown:
+            raise ValidationError(_l("IPA高度試験（レベル4）の9区分から選んでください。基本情報技術者・応用情報技術者などは対象外です。"))
 
 
 def _number_range(spec: FieldSpec) -> NumberRange:
@@ -46,7 +65,8 @@ def make_field(spec: FieldSpec) -> Any:
         choices = list(spec.choices) if spec.required else [("", _l("選択してください"))] + list(spec.choices)
         return SelectField(spec.label, choices=choices, validators=[required()] if spec.required else [Optional()], **kw)
     if spec.kind == "multi":
-        return CheckboxListField(spec.label, choices=list(spec.choices),
+        field_class = ExamChecklistField if spec.choices == f.IPA_EXAMS else CheckboxListField
+        return field_class(spec.label, choices=list(spec.choices),
                                  validators=[input_required()] if spec.required else [Optional()], **kw)
     if spec.kind == "bool":
         return BooleanField(spec.label, **kw)

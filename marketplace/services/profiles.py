@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from marketplace.extensions import db
+from marketplace.matching.qualifications import ordered_codes
 from marketplace.models import (
     AuditEvent,
     CandidateProfile,
@@ -103,6 +104,8 @@ def update_profile(actor: User, profile: CandidateProfile, data: ProfileData) ->
                  "employment_forms", "compensation_min", "compensation_max", "skills", "qualifications",
                  "other_qualifications", "self_intro", "phone", "visibility"):
         setattr(profile, name, getattr(data, name))
+    # IPA level-4 passes written among the other qualifications count as ticked (one normaliser).
+    profile.qualifications = ordered_codes(list(data.qualifications) + [data.other_qualifications or ""])
     profile.careers = [
         CareerEntry(position=i, organisation=c.organisation, role=c.role, years=c.years, description=c.description)
         for i, c in enumerate(data.careers)
