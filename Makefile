@@ -18,6 +18,9 @@ $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check --upgrade pip
 	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	# Word vectors for the meaning channel (marketplace/matching/vectors.py reads its files with numpy).
+	# --no-deps: its own pins want spaCy and SudachiPy<0.7, neither of which the engine imports.
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -c constraints.txt ja-ginza==5.3.0
 	touch $(STAMP)
 
 setup: $(STAMP) translations
@@ -74,6 +77,8 @@ bench: setup
 
 evaluate: setup
 	$(BIN)/python -m marketplace.matching.evaluate tests/data/eval --k 10 --baselines
+	$(BIN)/python -m marketplace.matching.evaluate tests/data/eval_hard --k 10 --baselines
+	$(BIN)/python -m marketplace.matching.evaluate tests/data/eval_hard/holdout --k 10 --baselines
 
 # Security audit: bandit over the application code (accepted findings carry `# nosec` with a reason),
 # then pip-audit over every pin of constraints.txt. A vulnerable pin fails; so does a package that

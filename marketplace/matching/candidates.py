@@ -83,3 +83,42 @@ def keep_top(q: np.ndarray, i: np.ndarray, v: np.ndarray, m: int, shape: tuple[i
     top = zip_sp_matmul_topn(min(m, shape[1]), [merged])
     rows = np.repeat(np.arange(shape[0], dtype=np.int64), np.diff(top.indptr))
     return rows, top.indices.astype(np.int64), top.data.astype(np.float64)
+
+
+def dense_topn_pairs(a: np.ndarray, b: np.ndarray, top_n: int, chunk_cells: int = 8_000_000
+                     ) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """For each row of dense ``a``, the ``top_n`` largest dot products with rows of dense ``b``.
+
+    float32 matrix products by chunks of query rows (BLAS), then ``argpartition``.
+    """
+    if a.shape[0] == 0 or b.shape[0] == 0:
+        return
+    top_n = min(top_n, b.shape[0])
+    rows_per = max(1, chunk_cells // b.shape[0])
+    b_t = np.ascontiguousarray(b.T)
+    for start in range(0, a.shape[0], rows_per):
+        prod = a[start:start + rows_per] @ b_t
+        if top_n < b.shape[0]:
+            cols = np.argpartition(prod, b.shape[0] - top_n, axis=1)[:, b.shape[0] - top_n:]
+        else:
+            cols = np.broadcast_to(np.arange(b.shape[0]), prod.shape)
+        vals = np.take_along_axis(prod, cols, axis=1)
+        rows = np.repeat(np.arange(start, start + prod.shape[0], dtype=np.int64), cols.shape[1])
+        yield rows, cols.reshape(-1).astype(np.int64), vals.reshape(-1).astype(np.float64)
+
+
+def union_pairs(q: np.ndarray, i: np.ndarray, v: np.ndarray, dq: np.ndarray, di: np.ndarray,
+                char_of, n_items: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The text-pool pairs (q, i, v) united with the meaning-pool pairs (dq, di).
+
+    Meaning-pool pairs not already in the text pool get their char similarity from
+    ``char_of(queries, items)`` (computed exactly for those pairs only).
+    """
+    if len(dq) == 0:
+        return q, i, v
+    keys = q.astype(np.int64) * n_items + i
+    d_keys = dq.astype(np.int64) * n_items + di
+    extra = ~np.isin(d_keys, keys)
+    eq, ei = dq[extra], di[extra]
+    ev = np.asarray(char_of(eq, ei), dtype=np.float64) if len(eq) else np.zeros(0)
+    return np.concatenate([q, eq]), np.concatenate([i, ei]), np.concatenate([v, ev])

@@ -5,17 +5,25 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from marketplace.matching.candidates import default_threads, keep_top, location_groups, location_ok, topn_pairs
+from marketplace.matching import vectors
+from marketplace.matching.candidates import (
+    default_threads, dense_topn_pairs, keep_top, location_groups, location_ok, topn_pairs, union_pairs,
+)
+from marketplace.matching.cues import off_role
 from marketplace.matching.explain import Suggestion, explain
 from marketplace.matching.features import pair_intersections, posting_columns, seeker_columns
 from marketplace.matching.pairs import RULED_OUT, pair_status
 from marketplace.matching.records import SCHEMES, PostingRecord, SeekerRecord, unique_ids
-from marketplace.matching.scoring import Weights, pair_scores
+from marketplace.matching.scoring import Weights, blend_text, pair_scores
 from marketplace.matching.store import Block
 from marketplace.matching.text import TextVectorizer
 
 #: Whether the Sudachi word channel is on by default (decided on tests/data/eval; see README).
 DEFAULT_WORD_CHANNEL = False
+#: The meaning channel (ja-ginza word vectors) is on whenever the package is installed (``meaning=None``).
+DEFAULT_MEANING: bool | None = None
+#: Offset that keeps centred cosines (>= -1) positive inside the sparse top-n merge.
+_DENSE_SHIFT = 2.0
 _TAIL_FOLD = 1024
 Ranked = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
@@ -33,8 +41,13 @@ class Engine:
 
     def __init__(self, word_channel: bool = DEFAULT_WORD_CHANNEL, weights: Weights = Weights(),
                  reciprocal: bool = True, pool_factor: int = 5, pool_min: int = 100,
-                 max_df: float = 0.5, n_threads: int | None = None, chunk_rows: int = 4096) -> None:
-        self.vectorizer = TextVectorizer(word_channel=word_channel, max_df=max_df)
+                 max_df: float = 0.5, n_threads: int | None = None, chunk_rows: int = 4096,
+                 meaning: bool | None = DEFAULT_MEANING, dense_pool_min: int = 50) -> None:
+        if meaning is None:
+            meaning = vectors.available()
+        self.meaning = meaning
+        self.vectorizer = TextVectorizer(word_channel=word_channel, max_df=max_df, meaning=meaning)
+        self.dense_pool_min = dense_pool_min
         self.weights = weights
         self.reciprocal = reciprocal
         self.pool_factor, self.pool_min = pool_factor, pool_min
@@ -62,6 +75,7 @@ class Engine:
             self.vectorizer.fit([r.text for r in seekers] + [r.text for r in postings])
         else:
             self.vectorizer = vectorizer
+        self.meaning = self.vectorizer.meaning is not None
         self._seekers = _blocks(seekers, self.vectorizer, seeker_columns)
         self._postings = _blocks(postings, self.vectorizer, posting_columns)
         self._seeker_scheme = {r.id: r.scheme for r in seekers}
@@ -109,8 +123,9 @@ class Engine:
             return []
         sims = sb.text.dot(pb.text.row(row))
         items = np.arange(len(sims))
-        mask = sb.alive & (sims > 0) & location_ok(sb.cols, pb.cols, items, np.full(len(items), row))
-        ranked = self._pool_and_rank(scheme, mask, sims, row, k, query_is_posting=True)
+        mask = sb.alive & location_ok(sb.cols, pb.cols, items, np.full(len(items), row))
+        dense = sb.dense.dot(pb.dense.row(row)) if (sb.dense is not None and pb.dense is not None) else None
+        ranked = self._pool_and_rank(scheme, mask, sims, dense, row, k, query_is_posting=True)
         return self._suggestions(scheme, ranked, explain)
 
     def top_k_for_seeker(self, seeker_id: str, k: int = 10, explain: bool = True) -> list[Suggestion]:
@@ -120,16 +135,22 @@ class Engine:
         row = sb.row_of[str(seeker_id)]
         sims = pb.text.dot(sb.text.row(row))
         items = np.arange(len(sims))
-        mask = pb.alive & pb.cols["open"] & (sims > 0) & location_ok(
-            sb.cols, pb.cols, np.full(len(items), row), items)
-        ranked = self._pool_and_rank(scheme, mask, sims, row, k, query_is_posting=False)
+        mask = pb.alive & pb.cols["open"] & location_ok(sb.cols, pb.cols, np.full(len(items), row), items)
+        dense = pb.dense.dot(sb.dense.row(row)) if (sb.dense is not None and pb.dense is not None) else None
+        ranked = self._pool_and_rank(scheme, mask, sims, dense, row, k, query_is_posting=False)
         return self._suggestions(scheme, ranked, explain)
 
-    def _pool_and_rank(self, scheme: str, mask: np.ndarray, sims: np.ndarray, row: int, k: int,
-                       query_is_posting: bool) -> Ranked:
-        items = np.flatnonzero(mask)
+    def _pool_and_rank(self, scheme: str, mask: np.ndarray, sims: np.ndarray, dense: np.ndarray | None,
+                       row: int, k: int, query_is_posting: bool) -> Ranked:
+        """Candidates: the text pool (char TF-IDF, sharing a feature) united with the meaning pool."""
+        items = np.flatnonzero(mask & (sims > 0))
         q = np.zeros(len(items), dtype=np.int64)
         q, items, vals = keep_top(q, items, sims[items], self._pool(k), (1, len(sims)))
+        if dense is not None:
+            d_items = np.flatnonzero(mask)
+            dq, d_items, _ = keep_top(np.zeros(len(d_items), dtype=np.int64), d_items,
+                                      dense[d_items] + _DENSE_SHIFT, self._dense_pool(k), (1, len(sims)))
+            q, items, vals = union_pairs(q, items, vals, dq, d_items, lambda _q, i: sims[i], len(sims))
         q = np.full(len(items), row, dtype=np.int64)
         if query_is_posting:
             return self._rank(scheme, q, items, q, vals, k, query_is_posting)
@@ -152,15 +173,25 @@ class Engine:
                 if block.needs_compaction():
                     block.compact()
             parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+            d_parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+            a, b = (pb, sb) if query_is_posting else (sb, pb)
+            use_dense = a.dense is not None and b.dense is not None
             for prow, srow in location_groups(sb.cols, pb.cols, sb.alive, pb.cols["open"]):
-                a, b = (pb, sb) if query_is_posting else (sb, pb)
                 arow, brow = (prow, srow) if query_is_posting else (srow, prow)
                 for r, c, v in topn_pairs(a.text.base[arow], b.text.base[brow], self._pool(k),
                                           self.n_threads, self.chunk_rows):
                     parts.append((arow[r], brow[c], v))
+                if use_dense:
+                    for r, c, v in dense_topn_pairs(a.dense.base[arow], b.dense.base[brow], self._dense_pool(k)):
+                        d_parts.append((arow[r], brow[c], v + _DENSE_SHIFT))
             q, i, v = _concat(parts)
-            a_n, b_n = (len(pb.records), len(sb.records)) if query_is_posting else (len(sb.records), len(pb.records))
+            a_n, b_n = (len(a.records), len(b.records))
             q, i, v = keep_top(q, i, v, self._pool(k), (a_n, b_n))
+            if use_dense:
+                dq, di, dv = _concat(d_parts)
+                dq, di, _ = keep_top(dq, di, dv, self._dense_pool(k), (a_n, b_n))
+                a_text, b_text = a.text.base, b.text.base
+                q, i, v = union_pairs(q, i, v, dq, di, lambda qq, ii: pair_intersections(a_text, b_text, qq, ii), b_n)
             si, pj = (i, q) if query_is_posting else (q, i)
             ranked = self._rank(scheme, q, si, pj, v, k, query_is_posting)
             queries = pb if query_is_posting else sb
@@ -175,6 +206,9 @@ class Engine:
     def _pool(self, k: int) -> int:
         return max(self.pool_min, self.pool_factor * k)
 
+    def _dense_pool(self, k: int) -> int:
+        return max(self.dense_pool_min, self.pool_factor * k)
+
     def _rank(self, scheme: str, q: np.ndarray, si: np.ndarray, pj: np.ndarray, sims: np.ndarray,
               k: int, query_is_posting: bool) -> Ranked:
         """Apply the rules, score, order and keep ``k`` per query: (seeker rows, posting rows, score, tier)."""
@@ -184,7 +218,9 @@ class Engine:
         q, si, pj, sims, tier = q[keep], si[keep], pj[keep], sims[keep], status[keep]
         skills = pair_intersections(sb.skills.compact(), pb.skills.compact(), si, pj)
         cats = pair_intersections(sb.cats.compact(), pb.cats.compact(), si, pj)
-        scores = pair_scores(sb.cols, pb.cols, si, pj, sims, skills, cats, self.weights, self.reciprocal)
+        meaning = sb.dense.pairs(si, pb.dense, pj) if (sb.dense is not None and pb.dense is not None) else None
+        text = blend_text(sims, meaning, off_role(sb.cols["role"][si], pb.cols["role"][pj]), self.weights)
+        scores = pair_scores(sb.cols, pb.cols, si, pj, text, skills, cats, self.weights, self.reciprocal)
         rounded = np.round(scores.score, 4)
         item_rank = sb.id_rank()[si] if query_is_posting else pb.id_rank()[pj]
         order = _order(q, tier, rounded, item_rank)
@@ -261,22 +297,27 @@ def _check_scheme(scheme: str) -> None:
 
 
 def _blocks(records: Sequence, vectorizer: TextVectorizer, columns_of) -> dict[str, Block]:  # type: ignore[type-arg]
-    matrix = vectorizer.transform([r.text for r in records])
+    texts = [r.text for r in records]
+    matrix = vectorizer.transform(texts)
+    dense = vectorizer.transform_dense(texts)
     blocks: dict[str, Block] = {}  # type: ignore[type-arg]
     for scheme in SCHEMES:
         rows = [i for i, r in enumerate(records) if r.scheme == scheme]
-        blocks[scheme] = Block([records[i] for i in rows], matrix[rows], columns_of)
+        blocks[scheme] = Block([records[i] for i in rows], matrix[rows], columns_of,
+                               None if dense is None else dense[rows])
     return blocks
 
 
 def _add(block: Block, record: SeekerRecord | PostingRecord, vectorizer: TextVectorizer) -> None:  # type: ignore[type-arg]
-    block.add(record, vectorizer.transform([record.text]))
+    dense = vectorizer.transform_dense([record.text])
+    block.add(record, vectorizer.transform([record.text]), None if dense is None else dense[0])
     if len(block.text.tail) >= _TAIL_FOLD:
         block.text.compact()
 
 
 def suggest_for_posting(posting: PostingRecord, seekers: Sequence[SeekerRecord], k: int = 10,
-                        word_channel: bool = DEFAULT_WORD_CHANNEL) -> list[Suggestion]:
+                        word_channel: bool = DEFAULT_WORD_CHANNEL,
+                        meaning: bool | None = DEFAULT_MEANING) -> list[Suggestion]:
     """Convenience for small sets: fit an engine on these records and rank seekers for ``posting``."""
-    engine = Engine(word_channel=word_channel).fit(seekers, [posting])
+    engine = Engine(word_channel=word_channel, meaning=meaning).fit(seekers, [posting])
     return engine.top_k_for_posting(posting.id, k)

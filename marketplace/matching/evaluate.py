@@ -12,6 +12,7 @@ from marketplace.matching.io import Qrels, read_dir
 from marketplace.matching.metrics import judged_queries, mean_metrics
 from marketplace.matching.records import PostingRecord, SeekerRecord
 from marketplace.matching.rules import evaluate_pair, overall_status
+from marketplace.matching.scoring import Weights
 from marketplace.matching.text import word_tokens
 
 Rankings = dict[str, list[str]]
@@ -25,6 +26,22 @@ def engine_rankings(seekers: Sequence[SeekerRecord], postings: Sequence[PostingR
     depth = max(1, len(seekers))
     return {pid: [s.seeker_id for s in engine.top_k_for_posting(pid, depth, explain=False)]
             for pid in queries}
+
+
+def word_vector_rankings(seekers: Sequence[SeekerRecord], postings: Sequence[PostingRecord],
+                         queries: Sequence[str]) -> Rankings:
+    """Plain mean of ja-ginza word vectors over Sudachi content words, cosine, same scheme, no rules."""
+    from marketplace.matching.meaning import MeaningVectorizer
+
+    plain = MeaningVectorizer(idf_weighting=False, centre=False).fit([])
+    s_vec = plain.transform([s.text for s in seekers])
+    out: Rankings = {}
+    for pid in queries:
+        posting = _by_id(postings)[pid]
+        sims = s_vec @ plain.transform([posting.text])[0]
+        scored = sorted((-float(sims[n]), s.id) for n, s in enumerate(seekers) if s.scheme == posting.scheme)
+        out[pid] = [sid for _, sid in scored]
+    return out
 
 
 def _by_id(postings: Sequence[PostingRecord]) -> dict[str, PostingRecord]:
@@ -105,13 +122,17 @@ def evaluate(directory: str, k: int = 10, baselines: bool = False) -> dict[str, 
                 "queries": len(queries)}
 
     result: dict[str, object] = {
-        **report(lambda q: engine_rankings(seekers, postings, q)), "word_channel": DEFAULT_WORD_CHANNEL}
+        **report(lambda q: engine_rankings(seekers, postings, q)), "word_channel": DEFAULT_WORD_CHANNEL,
+        "meaning_channel": Engine().meaning}
     if baselines:
         variants: dict[str, Callable[[Sequence[str]], Rankings]] = {
             "random": lambda q: random_rankings(seekers, postings, q),
             "keyword_overlap": lambda q: keyword_rankings(seekers, postings, q),
-            "char_only": lambda q: engine_rankings(seekers, postings, q, word_channel=False),
+            "char_only": lambda q: engine_rankings(seekers, postings, q, word_channel=False, meaning=False),
+            "meaning_only": lambda q: engine_rankings(seekers, postings, q, weights=Weights(t_char=0.0)),
+            "no_role_cues": lambda q: engine_rankings(seekers, postings, q, weights=Weights(role_keep=1.0)),
             "with_word_channel": lambda q: engine_rankings(seekers, postings, q, word_channel=True),
+            "word_vector_average": lambda q: word_vector_rankings(seekers, postings, q),
             "one_way": lambda q: engine_rankings(seekers, postings, q, reciprocal=False),
         }
         url = os.environ.get("DATABASE_URL", "")

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import scipy.sparse as sp
 
+from marketplace.matching.cues import role_masks
 from marketplace.matching.records import EMPLOYMENT_FORMS, PostingRecord, SeekerRecord, posting_is_open
 from marketplace.matching.regions import REGION_INDEX, effective_prefecture, region_of
 from marketplace.matching.rules import exam_codes
@@ -95,6 +96,7 @@ def seeker_columns(records: Sequence[SeekerRecord]) -> dict[str, np.ndarray]:
         "n_skills": np.array([len({normalize_tag(t) for t in r.skills} - {""}) for r in records], dtype=np.float64),
         "n_cats": np.array([len({normalize_tag(t) for t in r.categories} - {""}) for r in records],
                            dtype=np.float64),
+        "role": role_masks(r.text for r in records),
     }
 
 
@@ -118,6 +120,7 @@ def posting_columns(records: Sequence[PostingRecord]) -> dict[str, np.ndarray]:
         "n_skills": np.array([len({normalize_tag(t) for t in r.skills} - {""}) for r in records], dtype=np.float64),
         "n_cats": np.array([len({normalize_tag(t) for t in r.categories} - {""}) for r in records],
                            dtype=np.float64),
+        "role": role_masks(r.text for r in records),
     }
 
 

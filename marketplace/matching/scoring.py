@@ -14,6 +14,11 @@ class Weights:
     """Weights of the components of each side; each side's weights sum to 1."""
 
     text_scale: float = 0.5
+    # text similarity = t_char * char cosine + t_meaning * max(meaning cosine, 0) (meaning channel on),
+    # times role_keep when the seeker shows a role the posting does not ask for (cues.py)
+    t_char: float = 1.0
+    t_meaning: float = 0.6
+    role_keep: float = 0.35
     # posting side: how well the seeker fits the posting's needs
     p_text: float = 0.45
     p_skills: float = 0.2
@@ -105,6 +110,14 @@ def _form_preference(s: Columns, p: Columns, si: np.ndarray, pj: np.ndarray) -> 
     first = (s["first_form"][si] & need) != np.uint64(0)
     return np.where(need == np.uint64(0), 0.8, np.where(s["forms"][si] == np.uint64(0), 0.5,
                                                         np.where(first, 1.0, 0.6)))
+
+
+def blend_text(char: np.ndarray, meaning: np.ndarray | None, off_role: np.ndarray, w: Weights) -> np.ndarray:
+    """The text similarity used by both sides: char channel, meaning channel and role cues."""
+    text = np.asarray(char, dtype=np.float64)
+    if meaning is not None:
+        text = w.t_char * text + w.t_meaning * np.maximum(meaning, 0.0)
+    return np.where(off_role, w.role_keep * text, text)
 
 
 def pair_scores(s: Columns, p: Columns, si: np.ndarray, pj: np.ndarray, text_sim: np.ndarray,

@@ -77,16 +77,72 @@ class Rows:
         return self.base[i:i + 1] if i < nb else self._tail()[i - nb:i - nb + 1]
 
 
+class DenseRows:
+    """A dense float32 matrix (meaning vectors) plus a tail of appended rows, like :class:`Rows`."""
+
+    def __init__(self, base: np.ndarray) -> None:
+        self.base = np.ascontiguousarray(base, dtype=np.float32)
+        self.tail: list[np.ndarray] = []
+        self._tail_matrix: np.ndarray | None = None
+
+    def append(self, row: np.ndarray) -> None:
+        self.tail.append(np.asarray(row, dtype=np.float32).reshape(1, -1))
+        self._tail_matrix = None
+
+    def _tail(self) -> np.ndarray:
+        if self._tail_matrix is None:
+            self._tail_matrix = (np.vstack(self.tail) if self.tail
+                                 else np.zeros((0, self.base.shape[1]), dtype=np.float32))
+        return self._tail_matrix
+
+    def compact(self) -> np.ndarray:
+        if self.tail:
+            self.base = np.ascontiguousarray(np.vstack([self.base, self._tail()]), dtype=np.float32)
+            self.tail, self._tail_matrix = [], None
+        return self.base
+
+    def take(self, rows: np.ndarray) -> np.ndarray:
+        """Rows by index (tail rows included) without folding the tail in."""
+        nb = self.base.shape[0]
+        if not self.tail or not len(rows) or rows.max() < nb:
+            return self.base[rows]
+        out = np.empty((len(rows), self.base.shape[1]), dtype=np.float32)
+        head = rows < nb
+        out[head] = self.base[rows[head]]
+        out[~head] = self._tail()[rows[~head] - nb]
+        return out
+
+    def dot(self, query: np.ndarray) -> np.ndarray:
+        """Products of one query vector with every row (float64)."""
+        head = self.base @ query
+        if self.tail:
+            head = np.concatenate([head, self._tail() @ query])
+        return head.astype(np.float64)
+
+    def row(self, i: int) -> np.ndarray:
+        nb = self.base.shape[0]
+        return self.base[i] if i < nb else self._tail()[i - nb]
+
+    def pairs(self, rows: np.ndarray, other: DenseRows, other_rows: np.ndarray, chunk: int = 131_072) -> np.ndarray:
+        """Row-wise dot products of (rows[i], other_rows[i]) (float64)."""
+        out = np.empty(len(rows), dtype=np.float64)
+        for start in range(0, len(rows), chunk):
+            stop = start + chunk
+            out[start:stop] = np.einsum("ij,ij->i", self.take(rows[start:stop]), other.take(other_rows[start:stop]))
+        return out
+
+
 class Block(Generic[R]):
     """All records of one side within one scheme; replaced/removed rows stay as dead rows until compaction."""
 
     def __init__(self, records: Sequence[R], text: sp.csr_matrix,
-                 columns_of: Callable[[Sequence[R]], Columns]) -> None:
+                 columns_of: Callable[[Sequence[R]], Columns], dense: np.ndarray | None = None) -> None:
         self._columns_of = columns_of
         self.records: list[R] = list(records)
         self.row_of: dict[str, int] = {r.id: i for i, r in enumerate(self.records)}
         self.alive = np.ones(len(self.records), dtype=bool)
         self.text = Rows(text)
+        self.dense = DenseRows(dense) if dense is not None else None
         self.skills = Rows(tag_matrix(r.skills for r in self.records))
         self.cats = Rows(tag_matrix(r.categories for r in self.records))
         self.cols: Columns = columns_of(self.records)
@@ -95,13 +151,15 @@ class Block(Generic[R]):
     def __len__(self) -> int:
         return int(self.alive.sum())
 
-    def add(self, record: R, text_row: sp.csr_matrix) -> int:
+    def add(self, record: R, text_row: sp.csr_matrix, dense_row: np.ndarray | None = None) -> int:
         """Append a record (its old row, if any, must have been removed first); return its row."""
         row = len(self.records)
         self.records.append(record)
         self.row_of[record.id] = row
         self.alive = np.append(self.alive, True)
         self.text.append(text_row)
+        if self.dense is not None and dense_row is not None:
+            self.dense.append(dense_row)
         self.skills.append(tag_matrix([record.skills]))
         self.cats.append(tag_matrix([record.categories]))
         self.cols = concat_columns(self.cols, self._columns_of([record]))
@@ -139,5 +197,7 @@ class Block(Generic[R]):
         self.row_of = {r.id: i for i, r in enumerate(self.records)}
         self.alive = np.ones(len(self.records), dtype=bool)
         self.text, self.skills, self.cats = Rows(text), Rows(skills), Rows(cats)
+        if self.dense is not None:
+            self.dense = DenseRows(self.dense.compact()[keep])
         self.cols = {key: value[keep] for key, value in self.cols.items()}
         self._id_rank = None

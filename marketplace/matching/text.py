@@ -88,8 +88,15 @@ class TextVectorizer:
         word_weight: float = 0.6,
         max_df: float = 0.5,
         min_df: int = 1,
+        meaning: bool = False,
     ) -> None:
         self.word_channel = word_channel
+        #: Dense meaning channel (averaged word vectors), kept beside the sparse matrix; see meaning.py.
+        self.meaning = None
+        if meaning:
+            from marketplace.matching.meaning import MeaningVectorizer
+
+            self.meaning = MeaningVectorizer()
         self.word_weight = word_weight
         self.max_df = max_df
         self.char = TfidfVectorizer(
@@ -115,7 +122,15 @@ class TextVectorizer:
         self._char_vocab = dict(self.char.vocabulary_)
         if self.word is not None:
             self.word.fit(docs)
+        if self.meaning is not None:
+            self.meaning.fit(docs)
         return self
+
+    def transform_dense(self, texts: Sequence[str]) -> np.ndarray | None:
+        """(n, dim) float32 L2-normalised meaning vectors, or None without the meaning channel."""
+        if self.meaning is None:
+            return None
+        return self.meaning.transform(list(texts))
 
     @property
     def n_char_features(self) -> int:
