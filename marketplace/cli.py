@@ -168,6 +168,36 @@ def match_refresh_command() -> None:
     click.echo(f"stored {written} suggestions")
 
 
+@match_cli.command("worker")
+@click.option("--once", is_flag=True, help="Drain the queue of this matcher's share, then exit.")
+def match_worker_command(once: bool) -> None:
+    """Run a matcher: own a share of the schemes' engines and keep their suggestions fresh.
+
+    Start one or more beside the web processes (MATCHER_* settings); stop with SIGTERM.
+    """
+    from flask import current_app
+
+    from marketplace.services.matcher import Matcher
+
+    matcher = Matcher.from_config(current_app.config)
+    if once:
+        try:
+            applied = matcher.drain()
+        finally:
+            matcher.release_all()
+        click.echo(f"applied {applied} changes")
+        return
+    matcher.run(poll_seconds=float(current_app.config["MATCHER_POLL_SECONDS"]))
+
+
+@match_cli.command("drain")
+def match_drain_command() -> None:
+    """Apply every queued change in this process (all schemes), then exit."""
+    from marketplace.services.matcher import drain_all
+
+    click.echo(f"applied {drain_all()} changes")
+
+
 audit_cli = AppGroup("audit", help="Personal-data records (APPI).")
 
 

@@ -135,6 +135,15 @@ class Config:
     OUTBOX_LEASE_SECONDS: int = int(os.environ.get("OUTBOX_LEASE_SECONDS", "300"))
     OUTBOX_MAX_ATTEMPTS: int = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "10"))
     OUTBOX_RETRY_BASE_SECONDS: int = int(os.environ.get("OUTBOX_RETRY_BASE_SECONDS", "60"))
+    # Matcher processes (`flask match worker`): lease of a partition and of claimed changes (s),
+    # changes per claim, engine refit period (s), idle poll (s), schemes to serve (comma list,
+    # empty: all), and a stable name (empty: host:pid:random).
+    MATCHER_LEASE_SECONDS: float = float(os.environ.get("MATCHER_LEASE_SECONDS", "30"))
+    MATCHER_BATCH_SIZE: int = int(os.environ.get("MATCHER_BATCH_SIZE", "200"))
+    MATCHER_REFIT_SECONDS: float = float(os.environ.get("MATCHER_REFIT_SECONDS", "3600"))
+    MATCHER_POLL_SECONDS: float = float(os.environ.get("MATCHER_POLL_SECONDS", "0.5"))
+    MATCHER_SCHEMES: str = os.environ.get("MATCHER_SCHEMES", "")
+    MATCHER_NAME: str = os.environ.get("MATCHER_NAME", "")
     # How often the scheduler sends the outbox (s).
     OUTBOX_SEND_INTERVAL_SECONDS: int = int(os.environ.get("OUTBOX_SEND_INTERVAL_SECONDS", "60"))
     # Lifetime of unsubscribe links (s) and an optional mailto: address for List-Unsubscribe.

@@ -131,11 +131,6 @@ def app(app_config, _pg_schema, _instance_dir):
         load_prefectures()
         db.session.commit()
     limiter.reset()
-    # Each process keeps one fitted engine keyed by database URL; every in-memory test database has
-    # the same URL, so forget the previous test's engine.
-    from marketplace.services import suggestions
-
-    suggestions.reset_engine()
     yield application
     with application.app_context():
         db.session.remove()
@@ -148,6 +143,27 @@ def _truncate_all() -> None:
     tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
     db.session.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     db.session.commit()
+
+
+def drain_matching_now() -> int:
+    """Run the real matcher's drain in this process until the change log is empty (in an app context)."""
+    from marketplace.services.matcher import drain_all
+
+    return drain_all()
+
+
+@pytest.fixture
+def drain_matching(app):
+    """``drain_matching()`` applies every queued matching change, as ``flask match worker`` would."""
+    def drain() -> int:
+        from flask import has_app_context
+
+        if has_app_context():
+            return drain_matching_now()
+        with app.app_context():
+            return drain_matching_now()
+
+    return drain
 
 
 @pytest.fixture

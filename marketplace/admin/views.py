@@ -136,6 +136,12 @@ def _apply_user_changes(user: User, form: UserAdminForm) -> None:
     if new_role != Role.COORDINATOR and user.areas:
         user.areas.clear()
     user.role = new_role
+    if user.active != form.active.data and user.role == Role.CANDIDATE:
+        from marketplace.models import CandidateProfile
+        from marketplace.services import matching_queue
+
+        matching_queue.record_profile(db.session.scalar(
+            sa.select(CandidateProfile.id).where(CandidateProfile.user_id == user.id)))
     user.active = form.active.data
     if new_role in (Role.MEMBER, Role.CANDIDATE):
         organisations.assign_member(current_user, user, org)

@@ -22,7 +22,7 @@ from marketplace.schemes.fields import label_of
 from marketplace.schemes.forms import from_storable
 from marketplace.schemes.registry import SCHEMES
 from marketplace.services import postings as posting_service
-from marketplace.services import privacy, profiles, reference, suggestions
+from marketplace.services import matching_queue, privacy, profiles, reference
 from marketplace.services.errors import DomainError
 
 
@@ -67,7 +67,6 @@ def edit_profile() -> Response | tuple[str, int]:
             data = form.to_data()
             profiles.update_profile(current_user, profile, data)
             recognised = [c for c in profile.qualifications if c not in data.qualifications]
-            suggestions.refresh_for_profile(profile)
         except DomainError as exc:
             db.session.rollback()
             form.compensation_min.errors = [exc.message]
@@ -96,7 +95,6 @@ def opt_in(code: str) -> Response | tuple[str, int]:
     if form.validate_on_submit():
         values = {spec.name: getattr(form, spec.name).data for spec in scheme.candidate_fields}
         profiles.set_opt_in(current_user, profile, code, values)
-        suggestions.refresh_for_profile(profile)
         db.session.commit()
         flash(_("「%(scheme)s」に参加しました。", scheme=scheme.name(current_language())), "info")
         return redirect(url_for("candidates.dashboard"))
@@ -111,7 +109,6 @@ def leave_scheme(code: str) -> Response:
         abort(400)
     profile = profiles.get_or_create_profile(current_user)
     profiles.remove_opt_in(current_user, profile, code)
-    suggestions.refresh_for_profile(profile)
     db.session.commit()
     flash(_("制度への参加をやめました。"), "info")
     return redirect(url_for("candidates.dashboard"))

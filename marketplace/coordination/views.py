@@ -15,7 +15,7 @@ from marketplace.organisations.forms import ReviewForm
 from marketplace.organisations.views import create_posting_view
 from marketplace.schemes.registry import get_scheme, posting_types_for
 from marketplace.services import postings as posting_service
-from marketplace.services import proposals, suggestions
+from marketplace.services import matching_queue, proposals
 from marketplace.services.errors import DomainError
 from marketplace.services.organisations import organisations_in_area
 
@@ -66,7 +66,6 @@ def review_posting(posting_id: int) -> Response | tuple[str, int]:
         try:
             if form.approve.data:
                 posting_service.approve(current_user, posting)
-                suggestions.refresh_for_posting(posting)
                 message = _("募集を公開しました。")
             else:
                 posting_service.request_changes(current_user, posting, form.comment.data or "")

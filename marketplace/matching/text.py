@@ -1,7 +1,6 @@
 """Japanese text normalisation, SudachiPy word tokens and the stacked char/word TF-IDF vectoriser."""
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
@@ -12,28 +11,17 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize as l2_normalize
 
+from marketplace.matching.normalize import _RANGE_MARKS, normalize_tag, normalize_text  # noqa: F401
+
 #: ``max_df`` pruning needs a corpus of at least this many texts (on a handful it would drop
 #: every shared term).
 MIN_DOCS_FOR_PRUNING = 50
-_RANGE_MARKS = str.maketrans({"~": "〜", "～": "〜", "∼": "〜"})
-_SPACES = re.compile(r"\s+")
 
 #: Parts of speech that carry no topic: particles, auxiliaries, symbols, blanks, dependent verbs.
 SKIPPED_POS: tuple[tuple[str, ...], ...] = (
     ("助詞",), ("助動詞",), ("補助記号",), ("記号",), ("空白",),
     ("動詞", "非自立可能"), ("形容詞", "非自立可能"), ("接続詞",), ("感動詞",),
 )
-
-
-def normalize_text(text: str) -> str:
-    """NFKC, lower case, unify range marks (〜, ~, ～ all become 〜) and collapse whitespace."""
-    text = unicodedata.normalize("NFKC", text or "").lower().translate(_RANGE_MARKS)
-    return _SPACES.sub(" ", text).strip()
-
-
-def normalize_tag(tag: str) -> str:
-    """Skill/category tags compare after NFKC, lower case and without inner spaces."""
-    return normalize_text(tag).replace(" ", "")
 
 
 @lru_cache(maxsize=1)

@@ -12,6 +12,7 @@ from marketplace.models.postings import (
     PostingStatusChange,
 )
 from marketplace.models.invitations import Invitation
+from marketplace.models.matching import ChangeKind, MatcherNode, MatchingChange, MatchingFreshness, MatchingPartition
 from marketplace.models.api_tokens import ApiToken
 from marketplace.models.notifications import (
     BouncedAddress,
@@ -44,6 +45,11 @@ __all__ = [
     "Consent",
     "FollowUp",
     "Match",
+    "ChangeKind",
+    "MatcherNode",
+    "MatchingChange",
+    "MatchingFreshness",
+    "MatchingPartition",
     "MatchEvent",
     "MatchMessage",
     "MatchStatus",

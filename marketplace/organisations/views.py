@@ -31,7 +31,7 @@ from marketplace.organisations.forms import (
 from marketplace.public.forms import SaveSearchForm
 from marketplace.schemes.registry import get_scheme, posting_types_for
 from marketplace.services import postings as posting_service
-from marketplace.services import privacy, reference, suggestions
+from marketplace.services import matching_queue, privacy, reference
 from marketplace.services.errors import DomainError
 from marketplace.services.organisations import can_publish
 from marketplace.services.search import CandidateFilters, candidate_visibilities_for
@@ -124,8 +124,6 @@ def edit_posting(posting_id: int) -> Response | tuple[str, int]:
     if form.validate_on_submit():
         try:
             posting_service.update_posting(current_user, posting, form.to_data(posting_type))
-            if posting.status == PostingStatus.PUBLISHED:
-                suggestions.refresh_for_posting(posting)
         except DomainError as exc:
             db.session.rollback()
             flash(exc.message, "error")
@@ -156,7 +154,6 @@ def close_posting(posting_id: int) -> Response | tuple[str, int]:
     form = CloseForm()
     if form.validate_on_submit():
         posting_service.close(current_user, posting, CloseReason(form.reason.data))
-        suggestions.refresh_for_posting(posting)
         db.session.commit()
         flash(_("募集を終了しました。"), "info")
         return redirect(url_for("public.posting_detail", posting_id=posting.id))

@@ -125,10 +125,18 @@ def close_expired_postings(now: datetime | None = None) -> Any:
 
 
 def refresh_suggestions(now: datetime | None = None) -> Any:
-    """Refit the matching engine and store fresh suggestions (before the morning digests)."""
-    from marketplace.services.suggestions import refresh_all
+    """Ask the matchers to refit and store fresh suggestions (before the morning digests).
 
-    return _once_a_day("suggestions.refresh", now, lambda _moment: refresh_all())
+    The scheduler never fits an engine itself: it queues one rebuild per scheme, which the
+    matcher owning that scheme (``flask match worker``) carries out.
+    """
+    from marketplace.services.matching_queue import record_rebuild
+
+    def work(_moment: datetime) -> int:
+        record_rebuild()
+        return 0
+
+    return _once_a_day("suggestions.refresh", now, work)
 
 
 def followup_reminders(now: datetime | None = None) -> Any:

@@ -24,6 +24,7 @@ from marketplace.models import (
 )
 from marketplace.schemes.forms import to_storable
 from marketplace.schemes.registry import PostingType, Scheme, get_scheme
+from marketplace.services import matching_queue
 from marketplace.services.errors import DomainError, InvalidTransition, PermissionDenied
 from marketplace.services.text import search_key
 
@@ -149,6 +150,8 @@ def update_posting(actor: User, posting: Posting, data: PostingData) -> None:
     _scheme, posting_type = _scheme_and_type(posting.scheme, posting.posting_type)
     _apply(posting, posting_type, data)
     db.session.flush()
+    if posting.status == PostingStatus.PUBLISHED:
+        matching_queue.record_posting(posting)
 
 
 def subsidy_warning(posting: Posting) -> bool:
@@ -159,8 +162,11 @@ def subsidy_warning(posting: Posting) -> bool:
 def _transition(actor: User, posting: Posting, to_status: PostingStatus, comment: str = "") -> None:
     if (posting.status, to_status) not in TRANSITIONS:
         raise InvalidTransition(str(_l("この状態の募集には、その操作はできません。")))
+    was_published = posting.status == PostingStatus.PUBLISHED
     _record(posting, actor, to_status, comment)
     db.session.flush()
+    if matching_queue.matters(posting, was_published):
+        matching_queue.record_posting(posting)
     logger.info("posting %s moved to %s by %s", posting.id, to_status.value, actor.id,
                 extra={"event": "posting.status"})
 
@@ -202,8 +208,11 @@ def close(actor: User | None, posting: Posting, reason: CloseReason) -> None:
     if (posting.status, PostingStatus.CLOSED) not in TRANSITIONS:
         raise InvalidTransition(str(_l("この状態の募集には、その操作はできません。")))
     posting.close_reason = reason
+    was_published = posting.status == PostingStatus.PUBLISHED
     _record(posting, actor, PostingStatus.CLOSED, reason.value)
     db.session.flush()
+    if was_published:
+        matching_queue.record_posting(posting)
 
 
 def close_expired(now: datetime) -> int:

@@ -32,6 +32,7 @@ from marketplace.models import (
     User,
     utcnow,
 )
+from marketplace.services import matching_queue
 from marketplace.services.errors import DomainError
 
 logger = logging.getLogger(__name__)
@@ -132,6 +133,7 @@ def stop_use(user: User, note: str = "") -> None:
         db.session.execute(sa.delete(Match).where(Match.candidate_profile_id == profile.id,
                                                   Match.status.in_([MatchStatus.SUGGESTED, MatchStatus.ON_HOLD])))
     db.session.add(DataRequest(user_id=user.id, kind="stop_use", note=note.strip()[:2000], completed_at=utcnow()))
+    matching_queue.record_profile(profile.id)
     db.session.flush()
     logger.info("use of data stopped", extra={"event": "privacy.stop_use"})
 
@@ -142,6 +144,7 @@ def resume_use(user: User) -> None:
         raise DomainError(str(_l("利用は停止されていません。")))
     profile.use_stopped_at = None
     db.session.add(DataRequest(user_id=user.id, kind="resume_use", completed_at=utcnow()))
+    matching_queue.record_profile(profile.id)
     db.session.flush()
 
 

@@ -27,6 +27,7 @@ from marketplace.models import (
 )
 from marketplace.schemes.forms import to_storable
 from marketplace.schemes.registry import get_scheme
+from marketplace.services import matching_queue
 from marketplace.services.errors import DomainError, PermissionDenied
 from marketplace.services.text import search_key
 
@@ -112,6 +113,7 @@ def update_profile(actor: User, profile: CandidateProfile, data: ProfileData) ->
     ]
     refresh_search_text(profile)
     db.session.flush()
+    matching_queue.record_profile(profile.id)
     logger.info("profile %s updated", profile.id, extra={"event": "profile.updated"})
 
 
@@ -128,8 +130,9 @@ def set_opt_in(actor: User, profile: CandidateProfile, scheme_code: str, values:
         profile.opt_ins.append(opt_in)
     else:
         opt_in.details = details
-    profile.updated_at = utcnow()  # lets the matching engine notice the change
+    profile.updated_at = utcnow()
     db.session.flush()
+    matching_queue.record_profile(profile.id)
     logger.info("profile %s opted into %s", profile.id, scheme_code, extra={"event": "profile.opt_in"})
     return opt_in
 
@@ -140,8 +143,9 @@ def remove_opt_in(actor: User, profile: CandidateProfile, scheme_code: str) -> N
     opt_in = profile.opt_in(scheme_code)
     if opt_in is not None:
         profile.opt_ins.remove(opt_in)
-        profile.updated_at = utcnow()  # lets the matching engine notice the change
+        profile.updated_at = utcnow()
         db.session.flush()
+        matching_queue.record_profile(profile.id)
 
 
 @dataclass(frozen=True)
@@ -214,6 +218,7 @@ def delete_account(actor: User, user: User) -> None:
     user_id = user.id
     profile = db.session.scalar(sa.select(CandidateProfile).where(CandidateProfile.user_id == user_id))
     if profile is not None:
+        matching_queue.record_profile(profile.id)  # the matchers forget the person in their next drain
         db.session.delete(profile)
     db.session.execute(sa.delete(SavedSearch).where(SavedSearch.user_id == user_id))
     db.session.execute(sa.delete(DisclosureRequest).where(DisclosureRequest.requester_id == user_id))

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from marketplace.extensions import db
-from marketplace.matching import Arc, assign_min_cost, assign_stable
 from marketplace.models import Match, MatchStatus, Posting, PostingStatus, User
 
 
@@ -21,6 +20,9 @@ def propose(coordinator: User, scheme: str, mode: str = "min_cost") -> list[Prop
     total score (``min_cost``) or by deferred acceptance (``stable``), over the postings of
     ``scheme`` in the coordinator's prefectures. Rejected matches are left out.
     """
+    # OR-Tools loads here, on a coordinator's request for proposals, not when the web starts.
+    from marketplace.matching.assign import Arc, assign_min_cost, assign_stable
+
     prefectures = [a.prefecture_code for a in coordinator.areas if a.scheme == scheme]
     if coordinator.role.value == "admin":
         prefecture_filter = sa.true()

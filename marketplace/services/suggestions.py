@@ -1,25 +1,31 @@
 """The bridge between the database and the pure matching engine: records in, Match rows out.
 
-Each process keeps one fitted engine. Before answering it catches up with rows changed
-since its last sync (``updated_at``), so several workers stay consistent without a full
-recompute; ``refresh_all`` (``flask match refresh``) refits the vocabulary from scratch.
+Only matcher processes use this module (``flask match worker``, ``flask match refresh``; see
+``marketplace.services.matcher``): web processes record changes (``matching_queue``) and never
+import it. Each scheme has an engine of its own, fitted on that scheme's seekers and postings,
+so the matchers can split the schemes between them.
 """
 from __future__ import annotations
 
 import logging
-import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from marketplace.extensions import db
-from marketplace.matching import Engine, PostingRecord, SeekerRecord, Suggestion
-from marketplace.models import CandidateProfile, Match, MatchStatus, Posting, PostingStatus, SchemeOptIn, utcnow
+from marketplace.matching.records import PostingRecord, SeekerRecord
+from marketplace.models import (
+    CandidateProfile, Match, MatchingChange, MatchingFreshness, MatchStatus, Posting, PostingStatus, SchemeOptIn,
+    utcnow,
+)
 from marketplace.schemes.registry import SCHEMES
+
+if TYPE_CHECKING:
+    from marketplace.matching import Engine, Suggestion
 
 logger = logging.getLogger(__name__)
 
@@ -99,87 +105,74 @@ def _seeker_records(profiles: Iterable[CandidateProfile], solutions: Iterable[Po
     return records
 
 
-def _load_all() -> tuple[list[SeekerRecord], list[PostingRecord]]:
-    profiles = db.session.scalars(sa.select(CandidateProfile).options(
+def _profile_query() -> sa.Select[tuple[CandidateProfile]]:
+    return sa.select(CandidateProfile).options(
         selectinload(CandidateProfile.opt_ins), selectinload(CandidateProfile.careers),
-        selectinload(CandidateProfile.user))).all()
-    published = db.session.scalars(sa.select(Posting).where(Posting.status == PostingStatus.PUBLISHED)).all()
-    solutions = [p for p in published if _is_offer(p)]
-    needs = [posting_record(p) for p in published if not _is_offer(p)]
-    return _seeker_records(profiles, solutions), needs
+        selectinload(CandidateProfile.user))
 
 
-# --- the per-process engine -----------------------------------------------------------
-class _EngineHolder:
-    def __init__(self) -> None:
-        self.engine: Engine | None = None
-        self.synced_at: datetime | None = None
-        self.database: str | None = None
-        self.lock = threading.RLock()
+def load_scheme(scheme: str) -> tuple[list[SeekerRecord], list[PostingRecord]]:
+    """Every current seeker and open need of one scheme, as engine records."""
+    profiles = db.session.scalars(_profile_query().where(CandidateProfile.id.in_(
+        sa.select(SchemeOptIn.profile_id).where(SchemeOptIn.scheme == scheme)))).all()
+    published = db.session.scalars(sa.select(Posting).where(
+        Posting.status == PostingStatus.PUBLISHED, Posting.scheme == scheme)).all()
+    seekers = [seeker_from_opt_in(p, o) for p in profiles if in_matching(p) for o in p.opt_ins if o.scheme == scheme]
+    seekers += [seeker_from_solution(p) for p in published if _is_offer(p)]
+    return seekers, [posting_record(p) for p in published if not _is_offer(p)]
 
 
-_holder = _EngineHolder()
+def fit_scheme(scheme: str) -> Engine | None:
+    """A fresh engine for one scheme; ``None`` while one side is still empty (nothing to match)."""
+    from marketplace.matching import Engine
 
-
-def _fit() -> Engine | None:
-    """Fit on everything current; ``None`` while one side is still empty (nothing to match)."""
-    seekers, postings = _load_all()
-    engine: Engine | None = None
-    if seekers and postings:
-        engine = Engine()
-        engine.fit(seekers, postings)
-    _holder.engine, _holder.synced_at = engine, utcnow()
-    _holder.database = str(db.engine.url)
+    seekers, postings = load_scheme(scheme)
+    if not seekers or not postings:
+        return None
+    engine = Engine()
+    engine.fit(seekers, postings)
     return engine
 
 
-def _sync(engine: Engine) -> None:
-    """Apply rows changed since the last sync: upsert what is current, drop what is gone."""
-    since = _holder.synced_at
-    now = utcnow()
-    changed_profiles = db.session.scalars(sa.select(CandidateProfile).where(sa.or_(
-        CandidateProfile.updated_at >= since,
-        CandidateProfile.id.in_(sa.select(SchemeOptIn.profile_id).where(SchemeOptIn.updated_at >= since)),
-    ))).all()
-    for profile in changed_profiles:
-        _apply_profile(engine, profile)
-    for posting in db.session.scalars(sa.select(Posting).where(Posting.updated_at >= since)):
-        _apply_posting(engine, posting)
-    _holder.synced_at = now
+def profiles_by_id(profile_ids: Iterable[int]) -> dict[int, CandidateProfile]:
+    ids = sorted(set(profile_ids))
+    if not ids:
+        return {}
+    return {p.id: p for p in db.session.scalars(_profile_query().where(CandidateProfile.id.in_(ids)))}
 
 
-def _apply_profile(engine: Engine, profile: CandidateProfile) -> None:
-    for scheme in SCHEMES:
-        engine.remove_seeker(f"c{profile.id}:{scheme}")
-    if in_matching(profile):
-        for opt_in in profile.opt_ins:
-            engine.upsert_seeker(seeker_from_opt_in(profile, opt_in))
+def apply_profile(engine: Engine, scheme: str, profile_id: int, profile: CandidateProfile | None) -> str | None:
+    """Bring one candidate's record of ``scheme`` up to date; returns the seeker id when present."""
+    seeker_id = f"c{profile_id}:{scheme}"
+    engine.remove_seeker(seeker_id)
+    opt_in = profile.opt_in(scheme) if profile is not None and in_matching(profile) else None
+    if opt_in is None:
+        return None
+    engine.upsert_seeker(seeker_from_opt_in(profile, opt_in))  # type: ignore[arg-type]
+    return seeker_id
 
 
-def _apply_posting(engine: Engine, posting: Posting) -> None:
+def engine_id(posting: Posting) -> str | None:
+    """The posting's id in the engine while it is published (``s…`` for a solution, ``p…`` for a need)."""
+    if posting.status != PostingStatus.PUBLISHED:
+        return None
+    return f"s{posting.id}" if _is_offer(posting) else f"p{posting.id}"
+
+
+def apply_posting(engine: Engine, posting: Posting) -> str | None:
+    """Bring one posting up to date; returns its engine id while it is published."""
+    published = posting.status == PostingStatus.PUBLISHED
     if _is_offer(posting):
         engine.remove_seeker(f"s{posting.id}")
-        if posting.status == PostingStatus.PUBLISHED:
+        if published:
             engine.upsert_seeker(seeker_from_solution(posting))
+            return f"s{posting.id}"
     else:
         engine.remove_posting(f"p{posting.id}")
-        if posting.status == PostingStatus.PUBLISHED:
+        if published:
             engine.upsert_posting(posting_record(posting))
-
-
-def current_engine() -> Engine | None:
-    """This process's engine, fitted on first use and caught up with recent changes."""
-    with _holder.lock:
-        if _holder.engine is None or _holder.database != str(db.engine.url):
-            return _fit()
-        _sync(_holder.engine)
-        return _holder.engine
-
-
-def reset_engine() -> None:
-    """Forget the fitted engine (tests, or after a bulk import)."""
-    with _holder.lock:
-        _holder.engine, _holder.synced_at, _holder.database = None, None, None
+            return f"p{posting.id}"
+    return None
 
 
 # --- suggestions → Match rows ----------------------------------------------------------
@@ -205,7 +198,10 @@ def _store(posting_id: int, scheme: str, suggestions: list[Suggestion], replace_
     whose seeker is in ``replace_seekers`` when given, for one-seeker refreshes), unless a
     side has expressed interest in them.
     """
-    existing = {m.seeker_ref: m for m in db.session.scalars(sa.select(Match).where(Match.posting_id == posting_id))}
+    # Rows are locked while they are rewritten: a coordinator's decision committed meanwhile is
+    # seen (and kept) rather than overwritten (PostgreSQL; SQLite has one writer anyway).
+    existing = {m.seeker_ref: m for m in db.session.scalars(
+        sa.select(Match).where(Match.posting_id == posting_id).with_for_update())}
     keep: set[str] = set()
     for suggestion in suggestions:
         columns = _seeker_columns(suggestion.seeker_id)
@@ -228,67 +224,129 @@ def _store(posting_id: int, scheme: str, suggestions: list[Suggestion], replace_
     return len(suggestions)
 
 
-def refresh_all(progress: Callable[[int, int], None] | None = None, k: int = TOP_K) -> int:
-    """Refit the engine and store the top-k seekers for every published need. Returns rows written."""
-    with _holder.lock:
-        engine = _fit()
-        if engine is None:
-            return 0
-        postings = db.session.scalars(sa.select(Posting).where(Posting.status == PostingStatus.PUBLISHED)
-                                      .order_by(Posting.id)).all()
-        needs = [p for p in postings if not _is_offer(p)]
-        written = 0
-        for i, posting in enumerate(needs, 1):
-            written += _store(posting.id, posting.scheme, engine.top_k_for_posting(f"p{posting.id}", k))
-            if progress:
-                progress(i, len(needs))
-        # Suggestions of postings that closed since the last run go away (decisions stay).
-        db.session.execute(sa.delete(Match).where(Match.status == MatchStatus.SUGGESTED, Match.posting_id.in_(
-            sa.select(Posting.id).where(Posting.status != PostingStatus.PUBLISHED))))
-        db.session.flush()
-        logger.info("suggestions refreshed for %d postings", len(needs), extra={"event": "match.refresh"})
-        return written
 
 
-def refresh_for_posting(posting: Posting, k: int = TOP_K) -> int:
-    """Incremental update after a need is published or edited."""
-    db.session.flush()
-    engine = current_engine()
-    if _is_offer(posting):
-        return refresh_for_seeker_id(f"s{posting.id}", posting.scheme, k)
+def _in_matching_profiles(profile_ids: Iterable[int]) -> set[int]:
+    ids = sorted(set(profile_ids))
+    if not ids:
+        return set()
+    from marketplace.models import User
+
+    return set(db.session.scalars(sa.select(CandidateProfile.id).join(User, User.id == CandidateProfile.user_id).where(
+        CandidateProfile.id.in_(ids), CandidateProfile.use_stopped_at.is_(None), User.active.is_(True))))
+
+
+def store_for_posting(engine: Engine | None, posting: Posting, k: int = TOP_K) -> int:
+    """Store a need's top-k; a need that is no longer published loses its pending suggestions."""
     if posting.status != PostingStatus.PUBLISHED or engine is None:
-        db.session.execute(sa.delete(Match).where(Match.posting_id == posting.id, Match.status == MatchStatus.SUGGESTED))
+        db.session.execute(sa.delete(Match).where(Match.posting_id == posting.id,
+                                                  Match.status == MatchStatus.SUGGESTED))
         return 0
-    return _store(posting.id, posting.scheme, engine.top_k_for_posting(f"p{posting.id}", k))
+    try:
+        found = engine.top_k_for_posting(f"p{posting.id}", k)
+    except KeyError:
+        found = []
+    # A person erased or stopped since the engine last heard of them is never written back.
+    people = {int(s.seeker_id[1:].split(":", 1)[0]) for s in found if s.seeker_id.startswith("c")}
+    allowed = _in_matching_profiles(people)
+    found = [s for s in found if not s.seeker_id.startswith("c")
+             or int(s.seeker_id[1:].split(":", 1)[0]) in allowed]
+    return _store(posting.id, posting.scheme, found)
 
 
-def refresh_for_seeker_id(seeker_id: str, scheme: str, k: int = TOP_K) -> int:
-    """Incremental update for one seeker record (one scheme): its best postings gain or lose a suggestion."""
-    engine = current_engine()
+def store_for_seeker(engine: Engine | None, seeker_id: str, scheme: str, k: int = TOP_K) -> int:
+    """A seeker record's best postings gain (or lose) this seeker's suggestion; others' stay."""
     ref = _seeker_columns(seeker_id)["seeker_ref"]
-    suggestions: list[Suggestion] = []
+    found: list[Suggestion] = []
     if engine is not None:
         try:
-            suggestions = engine.top_k_for_seeker(seeker_id, k)
+            found = engine.top_k_for_seeker(seeker_id, k)
         except KeyError:  # the seeker is not (or no longer) in this scheme
-            suggestions = []
-    best = {int(s.posting_id[1:]): s for s in suggestions}
+            found = []
+    best = {int(s.posting_id[1:]): s for s in found}
     stale = db.session.scalars(sa.select(Match.posting_id).where(
         Match.seeker_ref == ref, Match.scheme == scheme, Match.status == MatchStatus.SUGGESTED)).all()
-    for posting_id in set(stale) | set(best):
-        posting = db.session.get(Posting, posting_id)
+    postings = {p.id: p for p in db.session.scalars(sa.select(Posting).where(
+        Posting.id.in_(sorted(set(stale) | set(best)))))}
+    for posting_id in sorted(set(stale) | set(best)):
+        posting = postings.get(posting_id)
+        if posting is None:
+            continue
         chosen = [best[posting_id]] if posting_id in best else []
         _store(posting_id, posting.scheme, chosen, replace_seekers={ref})
-    return len(suggestions)
+    return len(found)
 
 
-def refresh_for_profile(profile: CandidateProfile, k: int = TOP_K) -> int:
-    """Incremental update after a candidate saves the profile or joins/leaves a scheme."""
-    db.session.flush()
-    current_engine()
+def erase_seeker(ref: str, scheme: str) -> int:
+    """The person left the scheme, stopped use or deleted the account: pending suggestions go.
+
+    Decided matches stay (the privacy rules of ``privacy.stop_use`` and account deletion
+    decide what happens to those); suggested and on-hold ones are deleted.
+    """
+    result = db.session.execute(sa.delete(Match).where(
+        Match.seeker_ref == ref, Match.scheme == scheme,
+        Match.status.in_([MatchStatus.SUGGESTED, MatchStatus.ON_HOLD])).execution_options(synchronize_session=False))
+    return result.rowcount or 0
+
+
+def touch(refs: Iterable[str], moment: datetime | None = None) -> None:
+    """Record when these refs' suggestions were computed (``*<scheme>`` for a whole scheme)."""
+    moment = moment or utcnow()
+    refs = sorted(set(refs))
+    if not refs:
+        return
+    table = MatchingFreshness.__table__
+    if db.engine.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
+    for i in range(0, len(refs), 1000):
+        stmt = insert(table).values([{"ref": r, "computed_at": moment} for r in refs[i:i + 1000]])
+        db.session.execute(stmt.on_conflict_do_update(index_elements=["ref"],
+                                                      set_={"computed_at": stmt.excluded.computed_at}))
+
+
+def rebuild_scheme(scheme: str, engine: Engine | None, k: int = TOP_K,
+                   progress: Callable[[int, int], None] | None = None) -> int:
+    """Store the top-k seekers of every published need of ``scheme``; closed needs lose theirs."""
+    started = utcnow()
+    needs = [p for p in db.session.scalars(sa.select(Posting).where(
+        Posting.status == PostingStatus.PUBLISHED, Posting.scheme == scheme).order_by(Posting.id))
+        if not _is_offer(p)]
     written = 0
-    for scheme in SCHEMES:
-        if scheme == "startup":
-            continue
-        written += refresh_for_seeker_id(f"c{profile.id}:{scheme}", scheme, k)
+    for i, posting in enumerate(needs, 1):
+        written += store_for_posting(engine, posting, k)
+        if progress:
+            progress(i, len(needs))
+    db.session.execute(sa.delete(Match).where(Match.status == MatchStatus.SUGGESTED, Match.scheme == scheme,
+                                              Match.posting_id.in_(sa.select(Posting.id).where(
+                                                  Posting.status != PostingStatus.PUBLISHED)))
+                       .execution_options(synchronize_session=False))
+    touch([f"*{scheme}"], started)
+    return written
+
+
+def refresh_all(progress: Callable[[int, int], None] | None = None, k: int = TOP_K,
+                schemes: Sequence[str] | None = None) -> int:
+    """Refit every scheme's engine and store the top-k seekers of every published need.
+
+    Changes queued before the rebuild began are covered by it and leave the queue (their ids
+    are read first: a row visible then was committed, so the data read afterwards includes it).
+    """
+    schemes = list(schemes or SCHEMES)
+    covered = list(db.session.scalars(sa.select(MatchingChange.id).where(MatchingChange.scheme.in_(schemes))))
+    written = 0
+    for index, scheme in enumerate(schemes):
+        engine = fit_scheme(scheme)
+
+        def scheme_progress(done: int, total: int, index: int = index) -> None:
+            if progress:
+                progress(index * 1000 + done * 1000 // max(total, 1), len(schemes) * 1000)
+
+        written += rebuild_scheme(scheme, engine, k, scheme_progress)
+    for i in range(0, len(covered), 1000):
+        db.session.execute(sa.delete(MatchingChange).where(MatchingChange.id.in_(covered[i:i + 1000]))
+                           .execution_options(synchronize_session=False))
+    db.session.flush()
+    logger.info("suggestions refreshed for %d schemes", len(schemes), extra={"event": "match.refresh"})
     return written

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from marketplace.matching.text import normalize_text
+from marketplace.matching.normalize import normalize_text
 
 
 def search_key(*parts: str | Iterable[str] | None) -> str:

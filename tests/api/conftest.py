@@ -93,7 +93,6 @@ def api_world(app, make_org, make_user) -> ApiWorld:
     outsider = make_user(Role.CANDIDATE)
     member = make_user(Role.MEMBER, org_id=kochi)
     firm_member = make_user(Role.MEMBER, org_id=firm)
-    suggestions.reset_engine()
     with app.app_context():
         user = db.session.get(User, candidate)
         profile = profiles.get_or_create_profile(user)
@@ -137,7 +136,6 @@ def api_world(app, make_org, make_user) -> ApiWorld:
         world = ApiWorld(admin, coordinator, other, candidate, profile.id, outsider, member, firm_member,
                          kochi_position, nagano_position, case, project, draft, kochi_matches, nagano_match)
     yield world
-    suggestions.reset_engine()
 
 
 @pytest.fixture

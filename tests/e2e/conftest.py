@@ -107,9 +107,22 @@ def live_server(smtp_server) -> Iterator[LiveServer]:
         server = make_server("127.0.0.1", port, app, threaded=True)
         thread = threading.Thread(target=server.serve_forever, name="e2e-server", daemon=True)
         thread.start()
+        # A matcher beside the server, as `make run` starts one: journeys see their suggestions.
+        stop_matcher = threading.Event()
+
+        def run_matcher() -> None:
+            from marketplace.services.matcher import Matcher
+
+            with app.app_context():
+                Matcher(name="e2e-matcher", lease_seconds=10, greedy=True).run(poll_seconds=0.2, stop=stop_matcher)
+
+        matcher = threading.Thread(target=run_matcher, name="e2e-matcher", daemon=True)
+        matcher.start()
         try:
             yield LiveServer(url=url, app=app, database_path=database_path)
         finally:
+            stop_matcher.set()
+            matcher.join(timeout=30)
             server.shutdown()
             thread.join(timeout=10)
             server.server_close()

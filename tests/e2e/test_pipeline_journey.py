@@ -8,6 +8,7 @@ reflect it; a Nagano coordinator sees none of it; the English switch works on th
 from __future__ import annotations
 
 import re
+import time
 import uuid
 
 import pyotp
@@ -59,8 +60,8 @@ def kochi(live_server) -> dict[str, object]:
 def _give_profile_and_suggest(live_server, email: str, posting_id: int) -> int:
     """The candidate's profile (built in the browser in test_schemes_journeys) and the engine's run."""
     from marketplace.extensions import db
-    from marketplace.models import Match, Posting, Visibility
-    from marketplace.services import accounts, profiles, suggestions
+    from marketplace.models import Match, Visibility
+    from marketplace.services import accounts, profiles
 
     with live_server.app.app_context():
         user = accounts.find_user_by_email(email)
@@ -74,10 +75,14 @@ def _give_profile_and_suggest(live_server, email: str, posting_id: int) -> int:
         profiles.set_opt_in(user, profile, "accelerator", {"years_experience": 9, "exams": [],
                                                            "claims_equivalent": False, "employment_forms": ["part_time"]})
         db.session.commit()
-        suggestions.refresh_for_posting(db.session.get(Posting, posting_id))
-        db.session.commit()
-        match_id = db.session.scalar(db.select(Match.id).where(Match.posting_id == posting_id,
-                                                               Match.candidate_profile_id == profile.id))
+        match_id = None
+        deadline = time.monotonic() + 60  # the live server's matcher applies the change
+        while match_id is None and time.monotonic() < deadline:
+            db.session.rollback()
+            match_id = db.session.scalar(db.select(Match.id).where(Match.posting_id == posting_id,
+                                                                   Match.candidate_profile_id == profile.id))
+            if match_id is None:
+                time.sleep(0.2)
         assert match_id is not None, "the engine should suggest this candidate for this posting"
         return match_id
 

@@ -12,7 +12,6 @@ from marketplace.services.demo_pipeline import advance_demo_matches
 
 def test_demo_pipeline_reaches_every_stage_once(app_ctx, mailbox):
     load_demo()
-    suggestions.reset_engine()
     suggestions.refresh_all()
     db.session.commit()
     counts = advance_demo_matches()

@@ -73,11 +73,9 @@ def test_scale_tops_the_demo_up_to_the_totals_and_is_idempotent(app):
                 again.coordinators_added) == (0, 0, 0, 0)
 
         # the matching engine takes the synthetic rows like any others
-        suggestions.reset_engine()
         suggestions.refresh_all()
         db.session.commit()
         assert _count(sa.select(sa.func.count()).select_from(Match).where(Match.posting_id.in_([p.id for p in added])))
-        suggestions.reset_engine()
 
 
 def test_load_coordinators_sign_in_with_the_demo_password_and_code(app, client):

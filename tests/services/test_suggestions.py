@@ -10,6 +10,7 @@ from marketplace.extensions import db
 from marketplace.models import (
     CandidateProfile,
     Match,
+    MatchingChange,
     MatchStatus,
     Organisation,
     OrgKind,
@@ -18,13 +19,6 @@ from marketplace.models import (
     Visibility,
 )
 from marketplace.services import postings, profiles, suggestions
-
-
-@pytest.fixture(autouse=True)
-def fresh_engine():
-    suggestions.reset_engine()
-    yield
-    suggestions.reset_engine()
 
 
 def _candidate(make_user, app, *, years: int, exams: list[str], claims: bool = False, intro: str = "",
@@ -107,23 +101,18 @@ def test_refresh_twice_makes_no_duplicates_and_keeps_decisions(app, make_user, w
         assert rows[0].status == MatchStatus.APPROVED and rows[0].score == 12.0
 
 
-def test_incremental_updates_equal_a_full_refresh(app, make_user, world):
+def test_incremental_updates_equal_a_full_refresh(app, make_user, world, drain_matching):
     _candidate(make_user, app, years=8, exams=[])
     posting_id = _position(app, world["org"], world["coordinator"])
     with app.app_context():
         suggestions.refresh_all()
         db.session.commit()
-    # A new candidate and a new posting arrive; the incremental hooks run.
+    # A new candidate and a new posting arrive; the matcher applies the queued changes.
     newcomer = _candidate(make_user, app, years=10, exams=["ST"], intro="DX推進計画の策定と業務改革の専門家です。")
     second = _position(app, world["org"], world["coordinator"], title="業務改革（BPR）支援")
     with app.app_context():
-        suggestions.refresh_for_profile(db.session.get(CandidateProfile, newcomer))
-        from marketplace.models import Posting
-
-        suggestions.refresh_for_posting(db.session.get(Posting, second))
-        db.session.commit()
+        assert drain_matching() > 0
         incremental = {(m.posting_id, m.seeker_ref) for m in db.session.scalars(sa.select(Match))}
-        suggestions.reset_engine()
         suggestions.refresh_all()
         db.session.commit()
         full = {(m.posting_id, m.seeker_ref) for m in db.session.scalars(sa.select(Match))}
@@ -131,7 +120,7 @@ def test_incremental_updates_equal_a_full_refresh(app, make_user, world):
     assert (posting_id, f"c{newcomer}") in full and (second, f"c{newcomer}") in full
 
 
-def test_closed_posting_loses_its_suggestions(app, make_user, world):
+def test_closed_posting_loses_its_suggestions(app, make_user, world, drain_matching):
     _candidate(make_user, app, years=8, exams=[])
     posting_id = _position(app, world["org"], world["coordinator"])
     with app.app_context():
@@ -141,12 +130,13 @@ def test_closed_posting_loses_its_suggestions(app, make_user, world):
 
         posting = db.session.get(Posting, posting_id)
         postings.close(db.session.get(User, world["coordinator"]), posting, CloseReason.WITHDRAWN)
-        suggestions.refresh_for_posting(posting)
         db.session.commit()
+        assert db.session.scalar(sa.select(sa.func.count(Match.id))) == 1  # until the matcher drains
+        drain_matching()
         assert db.session.scalar(sa.select(sa.func.count(Match.id))) == 0
 
 
-def test_leaving_a_scheme_removes_the_candidates_suggestions(app, make_user, world):
+def test_leaving_a_scheme_removes_the_candidates_suggestions(app, make_user, world, drain_matching):
     profile_id = _candidate(make_user, app, years=8, exams=[])
     _position(app, world["org"], world["coordinator"])
     with app.app_context():
@@ -154,8 +144,8 @@ def test_leaving_a_scheme_removes_the_candidates_suggestions(app, make_user, wor
         db.session.commit()
         profile = db.session.get(CandidateProfile, profile_id)
         profiles.remove_opt_in(profile.user, profile, "accelerator")
-        suggestions.refresh_for_profile(profile)
         db.session.commit()
+        drain_matching()
         assert db.session.scalar(sa.select(sa.func.count(Match.id))) == 0
 
 
@@ -177,6 +167,8 @@ def test_match_refresh_command_reports_progress(app, runner, make_user, world):
     result = runner.invoke(args=["match", "refresh"])
     assert result.exit_code == 0, result.output
     assert "Scoring postings" in result.output and "stored 1 suggestions" in result.output
+    with app.app_context():  # the rebuild covered every change queued before it
+        assert db.session.scalar(sa.select(sa.func.count(MatchingChange.id))) == 0
 
 
 def test_capacity_proposal_respects_open_places(app, client, make_user, world, login_as):
