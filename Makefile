@@ -41,11 +41,13 @@ db: setup
 	$(BIN)/flask match refresh
 	$(BIN)/flask seed pipeline
 
-# The scheduler (digests, outbox, expiry, reminders) runs beside the dev server and stops with it.
+# The scheduler (digests, outbox, expiry, reminders) and a matcher (keeps suggestions fresh)
+# run beside the dev server and stop with it.
 run: db
-	@echo "Serving on http://127.0.0.1:$(PORT) (scheduler in the background)"
+	@echo "Serving on http://127.0.0.1:$(PORT) (scheduler and matcher in the background)"
 	@$(BIN)/flask scheduler run & scheduler=$$!; \
-	trap 'kill $$scheduler 2>/dev/null; wait $$scheduler 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/flask match worker & matcher=$$!; \
+	trap 'kill $$scheduler $$matcher 2>/dev/null; wait $$scheduler $$matcher 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 test: setup

@@ -35,8 +35,10 @@ def dashboard() -> str:
         Match.candidate_profile_id == profile.id, Match.status != MatchStatus.REJECTED,
         Posting.status == PostingStatus.PUBLISHED).options(contains_eager(Match.posting))
         .order_by(Match.score.desc(), Match.id).limit(20)).all()
+    fresh_pending, fresh_at = matching_queue.freshness_of_profile(profile.id, [o.scheme for o in profile.opt_ins])
     return render_template("candidates/dashboard.html", profile=profile, matches=matches,
-                           completeness=profiles.completeness(profile), schemes=SCHEMES)
+                           completeness=profiles.completeness(profile), schemes=SCHEMES,
+                           fresh_pending=fresh_pending, fresh_at=fresh_at)
 
 
 def _profile_form_data(profile) -> dict:

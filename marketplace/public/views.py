@@ -73,7 +73,11 @@ def posting_detail(posting_id: int) -> str:
     scheme = SCHEMES[posting.scheme]
     can_manage = viewer is not None and posting_service.can_manage(viewer, posting)
     matches = []
+    fresh_pending, fresh_at = False, None
     if can_manage:
+        from marketplace.services import matching_queue
+
+        fresh_pending, fresh_at = matching_queue.freshness_of_posting(posting)
         matches = db.session.scalars(sa.select(Match).where(
             Match.posting_id == posting.id, Match.status != MatchStatus.REJECTED
         ).order_by(Match.score.desc(), Match.id).limit(20)).all()
@@ -83,7 +87,7 @@ def posting_detail(posting_id: int) -> str:
             DisclosureRequest.posting_id == posting.id, DisclosureRequest.requester_id == viewer.id))
     return render_template(
         "postings/detail.html", posting=posting, scheme=scheme, posting_type=scheme.posting_type(posting.posting_type),
-        can_manage=can_manage, matches=matches,
+        can_manage=can_manage, matches=matches, fresh_pending=fresh_pending, fresh_at=fresh_at,
         show_identity=posting_service.may_see_identity(viewer, posting), my_disclosure=my_disclosure,
         subsidy_warning=posting_service.subsidy_warning(posting), button_form=ButtonForm(),
         label_of=label_of,

@@ -90,3 +90,16 @@ def posting_ref(posting: Posting) -> str:
 def matters(posting: Posting, was_published: bool) -> bool:
     """A posting's change reaches matching when it is or was published."""
     return was_published or posting.status == PostingStatus.PUBLISHED
+
+
+def freshness_of_profile(profile_id: int | None, schemes: Iterable[str]) -> tuple[bool, datetime | None]:
+    """(a change of the person is still queued, when their suggestions were last computed)."""
+    if profile_id is None:
+        return False, None
+    found = computed_at_many([f"c{profile_id}"] + [f"*{s}" for s in schemes])
+    return profile_pending(profile_id), max(found.values(), default=None)
+
+
+def freshness_of_posting(posting: Posting) -> tuple[bool, datetime | None]:
+    found = computed_at_many([posting_ref(posting), f"*{posting.scheme}"])
+    return posting_pending(posting.id), max(found.values(), default=None)

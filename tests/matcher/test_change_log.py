@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from marketplace.extensions import db
 from marketplace.models import (
-    CandidateProfile, ChangeKind, Match, MatchingChange, MatchingPartition, MatchStatus, User,
+    CandidateProfile, ChangeKind, Match, MatchingChange, MatchingPartition, MatchStatus, Posting, Role, User,
 )
 from marketplace.services import privacy, profiles, suggestions
 from marketplace.services.matcher import LostPartition, Matcher
@@ -188,3 +188,42 @@ def test_deactivating_a_candidate_is_a_change_too(app_ctx):
     db.session.commit()
     Matcher(name="m", greedy=True).drain()
     assert f"c{profile_id}" not in {ref for _p, ref in _rows()}
+
+
+@pytest.mark.parametrize("locale, updating, computed", [
+    ("ja", "おすすめを更新しています", "提案の最終計算"),
+    ("en", "Your suggestions are being updated", "Suggestions last computed"),
+])
+def test_a_persons_page_says_their_suggestions_are_being_updated_until_the_matcher_ran(
+        app, client, make_user, login_as, drain_matching, locale, updating, computed):
+    user_id = make_user(Role.CANDIDATE, locale=locale)
+    with app.app_context():
+        user = db.session.get(User, user_id)
+        coordinator, org = world.coordinator_and_org()
+        world.position(coordinator, org)
+        profile = profiles.get_or_create_profile(user)
+        db.session.commit()
+    login_as(user_id)
+    page = client.get("/candidates/").get_data(as_text=True)
+    assert updating not in page and computed not in page
+    with app.app_context():
+        user = db.session.get(User, user_id)
+        profile = profiles.get_or_create_profile(user)
+        profiles.update_profile(user, profile, profiles.ProfileData(
+            display_name="候補者", residence_prefecture="39", work_prefectures=["39"], remote="either",
+            available_from=None, hours_per_month=40, employment_forms=["part_time"], compensation_min=None,
+            compensation_max=None, skills=["自治体DX"], qualifications=[], other_qualifications="",
+            self_intro="自治体DXの推進。", phone="", visibility=profile.visibility, careers=[]))
+        db.session.commit()
+    page = client.get("/candidates/").get_data(as_text=True)
+    assert updating in page and computed not in page
+    drain_matching()
+    page = client.get("/candidates/").get_data(as_text=True)
+    assert updating not in page and computed in page
+    # The posting's managers see when its suggestions were computed too.
+    with app.app_context():
+        posting_id = db.session.scalar(sa.select(Posting.id))
+        coordinator_id = db.session.scalar(sa.select(User.id).where(User.email == "coordinator@example.jp"))
+    client.post("/auth/logout")
+    login_as(coordinator_id)
+    assert "提案の最終計算" in client.get(f"/postings/{posting_id}").get_data(as_text=True)
