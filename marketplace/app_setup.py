@@ -36,6 +36,7 @@ def register_extensions(app: Flask) -> None:
     from marketplace.services.accounts import load_user_by_session_token
 
     db.init_app(app)
+    install_sqlite_pragmas(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
@@ -47,6 +48,34 @@ def register_extensions(app: Flask) -> None:
     login_manager.user_loader(load_user_by_session_token)
     install_browser_formdata()  # files and JSON never reach text fields (a 500 otherwise)
     register_security(app)
+
+
+def install_sqlite_pragmas(app: Flask) -> None:
+    """On SQLite, every new connection enforces foreign keys (the ``ondelete`` rules), uses WAL on a
+    file database (readers do not block the writer) and waits ``SQLITE_BUSY_TIMEOUT_MS`` for a lock."""
+    from sqlalchemy import event
+
+    from marketplace.extensions import db
+
+    timeout = int(app.config.get("SQLITE_BUSY_TIMEOUT_MS", 5000))
+    with app.app_context():
+        engines = list(db.engines.values())
+    for engine in engines:
+        if engine.dialect.name != "sqlite":
+            continue
+        in_memory = engine.url.database in (None, "", ":memory:") or "mode=memory" in str(engine.url)
+
+        def on_connect(dbapi_connection: Any, _record: Any, in_memory: bool = in_memory) -> None:
+            cursor = dbapi_connection.cursor()
+            try:
+                cursor.execute("PRAGMA foreign_keys=ON")
+                cursor.execute(f"PRAGMA busy_timeout={timeout:d}")
+                if not in_memory:
+                    cursor.execute("PRAGMA journal_mode=WAL")
+            finally:
+                cursor.close()
+
+        event.listen(engine, "connect", on_connect)
 
 
 def register_security(app: Flask) -> None:

@@ -47,6 +47,8 @@ class Config:
     # SQLAlchemy URL. A relative SQLite path lands in the instance folder.
     SQLALCHEMY_DATABASE_URI: str = os.environ.get("DATABASE_URL", "sqlite:///marketplace.sqlite")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # SQLite only: how long (ms) a connection waits for another one's write lock before "database is locked".
+    SQLITE_BUSY_TIMEOUT_MS: int = _int("SQLITE_BUSY_TIMEOUT_MS", 5000)
     # Public address used in links inside emails; outside production it defaults to
     # http://127.0.0.1:$PORT (the address of ``make run``). Production requires it.
     BASE_URL: str | None = default_base_url(os.environ)

@@ -5,6 +5,7 @@ import unicodedata
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from wtforms import SelectMultipleField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, ValidationError
 
 #: Characters never accepted in text fields: C0/C1 controls (except tab/newline), bidi overrides.
@@ -49,6 +50,30 @@ class CleanText:
                 continue
             if unicodedata.category(ch) in _FORBIDDEN_CATEGORIES or ch in _BIDI_CONTROLS:
                 raise ValidationError(_l("使用できない制御文字が含まれています。"))
+
+
+class UniqueSelectMultipleField(SelectMultipleField):
+    """A multiple choice whose values are kept once each, in the order sent.
+
+    A client sending one category 200 times gets it stored once; more distinct values than the
+    field offers cannot pass (each must be one of the choices), so the list is bounded by them.
+    """
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        super().process_formdata(list(dict.fromkeys(valuelist)))
+
+
+class TagCount:
+    """Validator: a comma/、-separated list holds at most ``limit`` distinct tags (``parse_tags``)."""
+
+    def __init__(self, limit: int = 30) -> None:
+        self.limit = limit
+
+    def __call__(self, form: Any, field: Any) -> None:
+        from marketplace.services.text import parse_tags
+
+        if len(parse_tags(field.data or "", limit=self.limit + 1)) > self.limit:
+            raise ValidationError(_l("入力できるのは%(max)d件までです。", max=self.limit))
 
 
 def _browser_formdata(self: Any, form: Any, formdata: Any) -> Any:

@@ -32,6 +32,8 @@ def init_app(app: Flask) -> None:
     """Install the proxy fix (when configured), the header hook and the second-factor gate."""
     _install_proxy_fix(app)
     app.after_request(_set_security_headers)
+    # Before every other hook (CSRF reads the form first): the raw bytes are only visible before parsing.
+    app.before_request_funcs.setdefault(None, []).insert(0, _refuse_invalid_utf8)
     app.before_request(_refuse_nul_characters)
     app.before_request(_second_factor_gate)
     storage = app.config.get("RATELIMIT_STORAGE_URI", "memory://")
@@ -53,6 +55,42 @@ def _refuse_nul_characters() -> None:
         values += list(request.form.values())
     if any("\x00" in value for value in values):
         raise DomainError(_("入力に使えない文字（NUL）が含まれています。"))
+
+
+#: Bodies whose raw bytes are checked (Werkzeug re-quotes invalid UTF-8 there as literal ``%ED%A0%80``).
+_URLENCODED = "application/x-www-form-urlencoded"
+
+
+def _has_invalid_utf8(raw: bytes) -> bool:
+    """Whether some name or value of a query string or urlencoded body is not valid UTF-8.
+
+    Python's strict decoder also refuses the encoded surrogates (``%ED%A0%80``) and overlong forms.
+    """
+    from urllib.parse import unquote_to_bytes
+
+    if raw.isascii() and b"%" not in raw:
+        return False
+    for pair in raw.split(b"&"):
+        for part in pair.split(b"=", 1):
+            try:
+                unquote_to_bytes(part.replace(b"+", b" ")).decode("utf-8")
+            except UnicodeDecodeError:
+                return True
+    return False
+
+
+def _refuse_invalid_utf8() -> None:
+    """Refuse a query string or form body that is not UTF-8, instead of storing it re-quoted."""
+    from flask_babel import gettext as _
+
+    from marketplace.services.errors import DomainError
+
+    bad = _has_invalid_utf8(request.query_string)
+    if not bad and request.method in ("POST", "PUT", "PATCH") and request.mimetype == _URLENCODED:
+        # Cached, so that the form is parsed from these same bytes afterwards.
+        bad = _has_invalid_utf8(request.get_data(cache=True))
+    if bad:
+        raise DomainError(_("入力の文字コードが正しくありません。UTF-8 で送り直してください。"))
 
 
 def _install_proxy_fix(app: Flask) -> None:

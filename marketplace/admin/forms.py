@@ -3,16 +3,16 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, SubmitField
+from wtforms import BooleanField, SelectField, StringField, SubmitField
 from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from marketplace.auth.forms import ORG_KIND_LABELS
-from marketplace.forms_common import CleanText, max_length, required, strip_text
+from marketplace.forms_common import CleanText, UniqueSelectMultipleField, max_length, required, strip_text
 from marketplace.schemes import SCHEME_NAMES
 
 
-class MultiCheckboxField(SelectMultipleField):
+class MultiCheckboxField(UniqueSelectMultipleField):
     """A list of checkboxes (accessible: each has its own label)."""
 
     widget = ListWidget(prefix_label=False)
@@ -38,6 +38,6 @@ class UserAdminForm(FlaskForm):
     role = SelectField(_l("役割"), choices=[])
     organisation_id = SelectField(_l("所属団体"), choices=[], validators=[Optional()], validate_choice=False)
     schemes = MultiCheckboxField(_l("担当制度"), choices=[(c.value, n[0]) for c, n in SCHEME_NAMES.items()])
-    prefectures = SelectMultipleField(_l("担当都道府県"), choices=[], validators=[Optional()])
+    prefectures = UniqueSelectMultipleField(_l("担当都道府県"), choices=[], validators=[Optional()])
     active = BooleanField(_l("有効"))
     submit = SubmitField(_l("保存する"))

@@ -12,14 +12,13 @@ from wtforms import (
     IntegerField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
 )
 from wtforms.validators import NumberRange, Optional, Regexp
 
-from marketplace.forms_common import CleanText, max_length, required, strip_text
+from marketplace.forms_common import CleanText, TagCount, UniqueSelectMultipleField, max_length, required, strip_text
 from marketplace.models import Visibility
 from marketplace.schemes import fields as f
 from marketplace.schemes.forms import CheckboxListField, ExamChecklistField, form_class
@@ -46,7 +45,7 @@ class CareerForm(Form):
 class ProfileForm(FlaskForm):
     display_name = StringField(_l("表示名"), validators=[required(), max_length(100), CleanText()], filters=[strip_text])
     residence_prefecture = SelectField(_l("お住まいの都道府県"), choices=[], validators=[Optional()])
-    work_prefectures = SelectMultipleField(_l("働ける・移住できる都道府県"), choices=[], validators=[Optional()],
+    work_prefectures = UniqueSelectMultipleField(_l("働ける・移住できる都道府県"), choices=[], validators=[Optional()],
                                            description=_l("Ctrlキー（Macは⌘）を押しながら複数選べます。"))
     remote = RadioField(_l("リモートワークの希望"), choices=[
         ("remote", _l("リモートを希望")), ("either", _l("どちらでもよい")), ("onsite", _l("現地で働きたい")),
@@ -56,7 +55,7 @@ class ProfileForm(FlaskForm):
     employment_forms = CheckboxListField(_l("受けられる働き方"), choices=list(ALL_FORMS), validators=[Optional()])
     compensation_min = IntegerField(_l("希望報酬の下限（月額・円）"), validators=[Optional(), NumberRange(min=0, max=10_000_000, message=_l("0〜10,000,000の範囲で入力してください。"))])
     compensation_max = IntegerField(_l("希望報酬の上限（月額・円）"), validators=[Optional(), NumberRange(min=0, max=10_000_000, message=_l("0〜10,000,000の範囲で入力してください。"))])
-    skills = StringField(_l("スキル（読点またはカンマ区切り）"), validators=[max_length(1000), CleanText()], filters=[strip_text])
+    skills = StringField(_l("スキル（読点またはカンマ区切り）"), validators=[max_length(1000), CleanText(), TagCount()], filters=[strip_text])
     qualifications = ExamChecklistField(_l("IPA高度試験（合格したもの）"), choices=list(f.IPA_EXAMS), validators=[Optional()])
     other_qualifications = TextAreaField(_l("その他の資格"), validators=[max_length(1000), CleanText(multiline=True)], filters=[strip_text],
                                          description=_l("IPA高度試験の合格をここに書いた場合（旧試験名を含む）も、上の一覧に反映します。"))

@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Optional, ValidationError
 
-from marketplace.forms_common import CleanText, max_length, required, strip_text
+from marketplace.forms_common import CleanText, TagCount, max_length, required, strip_text
 from marketplace.models import CloseReason
 from marketplace.schemes.forms import form_class, from_storable
 from marketplace.schemes.registry import PostingType
@@ -25,7 +25,7 @@ class PostingBaseForm(FlaskForm):
     prefecture_code = SelectField(_l("都道府県"), choices=[], validators=[required()])
     municipality_code = SelectField(_l("市区町村（任意）"), choices=[], validate_choice=False)
     remote = SelectField(_l("働き方"), choices=REMOTE_CHOICES)
-    skills = StringField(_l("求めるスキル（読点またはカンマ区切り）"), validators=[max_length(1000), CleanText()],
+    skills = StringField(_l("求めるスキル（読点またはカンマ区切り）"), validators=[max_length(1000), CleanText(), TagCount()],
                          filters=[strip_text])
     deadline = DateField(_l("募集締切日"), validators=[Optional()])
     submit = SubmitField(_l("下書きを保存"))

@@ -6,17 +6,17 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, NumberRange, Optional, URL, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from marketplace.forms_common import CleanText, input_required, max_length, required, strip_text
+from marketplace.forms_common import CleanText, UniqueSelectMultipleField, input_required, max_length, required, strip_text
 from marketplace.matching.qualifications import EXAM_BY_CODE, codes_in
 from marketplace.schemes import fields as f
 from marketplace.schemes.fields import FieldSpec
 
 
-class CheckboxListField(SelectMultipleField):
+class CheckboxListField(UniqueSelectMultipleField):
     """Several checkboxes, each with its own label."""
 
     widget = ListWidget(prefix_label=False)
