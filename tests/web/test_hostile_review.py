@@ -71,3 +71,19 @@ def test_valid_utf8_still_passes(app, client, member, login_as):
     [posting] = _postings(app)
     assert posting.title == "高知県 %ED%A0%80 と 𠮷野家 ＝ 😀"
     assert client.get("/postings?q=%E9%AB%98%E7%9F%A5").status_code == 200
+
+
+def test_sqlite_connections_enforce_foreign_keys_use_wal_and_wait(tmp_path, smtp_server):
+    from marketplace import create_app
+    from tests.conftest import make_config
+
+    controller, _inbox = smtp_server
+    url = f"sqlite:///{tmp_path / 'pragmas.sqlite'}"
+    app = create_app(make_config(controller.port, SQLALCHEMY_DATABASE_URI=url, SQLITE_BUSY_TIMEOUT_MS=7000))
+    app.instance_path = str(tmp_path)
+    with app.app_context():
+        with db.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 7000
+        db.engine.dispose()
