@@ -36,7 +36,7 @@ def rows_for(specs: tuple[FieldSpec, ...], values: dict[str, Any], *, show_confi
             continue
         text = display_value(spec, values.get(spec.name))
         if text:
-            rows.append((spec.label, text))
+            rows.append((spec.display_label or spec.label, text))
     return rows
 
 

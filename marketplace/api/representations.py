@@ -51,7 +51,7 @@ def posting_summary(posting: Posting) -> dict[str, Any]:
                                                 "kind": posting.organisation.kind.value},
         "anonymous": anonymous,
         "prefecture_code": posting.prefecture_code,
-        "municipality_code": posting.municipality_code,
+        "municipality_code": None if anonymous else posting.municipality_code,  # the city only after disclosure
         "remote": posting.remote,
         "employment_form": posting.employment_form,
         "capacity": posting.capacity,

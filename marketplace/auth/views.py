@@ -1,7 +1,7 @@
 """Views of the auth blueprint."""
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
@@ -31,9 +31,13 @@ def register() -> str | Response | tuple[str, int]:
         return redirect(home_for(current_user))
     form = RegisterForm()
     form.org_prefecture.choices = [("", _("選択してください"))] + reference.prefecture_choices(current_language())
-    municipalities = reference.municipality_choices(form.org_prefecture.data or None)
+    # Only the chosen prefecture's municipalities (the picker script narrows it on change); never
+    # the ~1,900 of the whole country, which nobody can scroll.
+    municipalities = reference.municipality_choices(form.org_prefecture.data) if form.org_prefecture.data else []
     form.municipality_codes = {code for code, _name in municipalities}
     form.org_municipality.choices = [("", _("指定しない"))] + municipalities
+    if request.method == "GET" and request.args.get("role") in {Role.CANDIDATE.value, Role.MEMBER.value}:
+        form.role.data = request.args["role"]
     if request.method == "GET" and (invitation := invitations.find_open_invitation(request.args.get("invitation", ""))):
         form.email.data, form.display_name.data = invitation.email, invitation.name  # prefilled from the invitation
     if form.validate_on_submit():
@@ -55,15 +59,29 @@ def register() -> str | Response | tuple[str, int]:
             # the owner of the address is told by mail instead.
             db.session.rollback()
             accounts.send_already_registered_notice(form.email.data)
-            return render_template("auth/check_email.html", email=form.email.data)
+            return _registered(form.email.data)
         except DomainError as exc:
             db.session.rollback()
             form.password.errors.append(exc.message)
             return render_template("auth/register.html", form=form), exc.status_code
         db.session.commit()
-        return render_template("auth/check_email.html", email=form.email.data)
+        return _registered(form.email.data)
     status = 400 if form.is_submitted() else 200
     return render_template("auth/register.html", form=form), status
+
+
+def _registered(email: str) -> Response:
+    """Post/Redirect/Get: a reload of the next page does not send the registration again."""
+    session["registered_email"] = email
+    return redirect(url_for("auth.register_sent"), code=303)
+
+
+@bp.route("/register/sent")
+def register_sent() -> str | Response:
+    email = session.get("registered_email")
+    if not email:
+        return redirect(url_for("auth.register"))
+    return render_template("auth/check_email.html", email=email)
 
 
 @bp.route("/verify/<token>")

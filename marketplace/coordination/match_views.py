@@ -26,6 +26,7 @@ from marketplace.matches.forms import (
 )
 from marketplace.models import FollowUp, Match, Prefecture, Role
 from marketplace.schemes.registry import SCHEMES, get_scheme
+from marketplace.services import postings as posting_service
 from marketplace.services import pipeline, pipeline_notices, privacy
 from marketplace.services.errors import DomainError
 
@@ -104,7 +105,9 @@ def match_pipeline() -> str:
     overdue = request.args.get("overdue") == "1"
     query = pipeline.active_matches(current_user, overdue_on=date.today() if overdue else None)
     page = db.paginate(query, per_page=PER_PAGE, error_out=False)
-    return render_template("coordination/match_pipeline.html", page=page, overdue=overdue, today=date.today())
+    follow_ups = pipeline.overdue_follow_ups(current_user, date.today()) if overdue else []
+    return render_template("coordination/match_pipeline.html", page=page, overdue=overdue, today=date.today(),
+                           overdue_follow_ups=follow_ups)
 
 
 def _detail_forms(match: Match, **overrides: object) -> dict[str, object]:
@@ -139,7 +142,8 @@ def render_match(match: Match, status: int = 200, **overrides: object) -> tuple[
         posters=pipeline.poster_users(match), timeline=pipeline.timeline(match, internal=True),
         messages=pipeline.messages(match), may_message=pipeline.may_message(current_user, match),
         debriefs=pipeline.debriefs(match), follow_ups=pipeline.follow_ups(match),
-        funding=funding_panel_for(match), **_detail_forms(match, **overrides)), status
+        funding=funding_panel_for(match), subsidy_warning=posting_service.subsidy_warning(match.posting),
+        **_detail_forms(match, **overrides)), status
 
 
 @bp.route("/matches/<int:match_id>")

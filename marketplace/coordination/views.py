@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 from marketplace.access import role_required
 from marketplace.coordination import bp
 from marketplace.extensions import db
-from marketplace.models import Organisation, Posting, PostingStatus, Role
+from marketplace.models import Match, Organisation, Posting, PostingStatus, Role
 from marketplace.organisations.forms import ReviewForm
 from marketplace.organisations.views import create_posting_view
 from marketplace.schemes.registry import get_scheme, posting_types_for
@@ -24,7 +24,28 @@ from marketplace.services.organisations import organisations_in_area
 @role_required(Role.COORDINATOR)
 def dashboard() -> str:
     page = db.paginate(organisations_in_area(current_user), per_page=20, error_out=False)
-    return render_template("coordination/dashboard.html", areas=current_user.areas, page=page)
+    return render_template("coordination/dashboard.html", areas=current_user.areas, page=page,
+                           counts=_home_counts())
+
+
+def _home_counts() -> dict[str, int]:
+    """What waits for the coordinator: postings and suggestions to review, late next steps and follow-ups."""
+    from datetime import date
+
+    from marketplace.services import pipeline
+
+    today = date.today()
+
+    def count(query: sa.Select) -> int:
+        return db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery())) or 0
+
+    return {
+        "postings": count(_area_filter(sa.select(Posting.id).where(Posting.status == PostingStatus.IN_REVIEW))),
+        "suggestions": count(pipeline.review_queue(current_user, pipeline.QueueFilters()).options()
+                             .with_only_columns(Match.id)),
+        "overdue": count(pipeline.active_matches(current_user, overdue_on=today).with_only_columns(Match.id))
+        + len(pipeline.overdue_follow_ups(current_user, today)),
+    }
 
 
 @bp.route("/organisations/<int:org_id>")
@@ -73,11 +94,21 @@ def review_posting(posting_id: int) -> Response | tuple[str, int]:
         except DomainError as exc:
             db.session.rollback()
             form.comment.errors = [exc.message]
-            return render_template("coordination/review.html", form=form, posting=posting), exc.status_code
+            return _review_page(form, posting), exc.status_code
         db.session.commit()
         flash(message, "info")
         return redirect(url_for("coordination.review_queue"))
-    return render_template("coordination/review.html", form=form, posting=posting), 400 if form.is_submitted() else 200
+    return _review_page(form, posting), 400 if form.is_submitted() else 200
+
+
+def _review_page(form: ReviewForm, posting: Posting) -> str:
+    from marketplace.services import anonymity
+
+    scheme = get_scheme(posting.scheme)
+    return render_template("coordination/review.html", form=form, posting=posting,
+                           posting_type=scheme.posting_type(posting.posting_type),
+                           subsidy_warning=posting_service.subsidy_warning(posting),
+                           anonymity_flags=anonymity.flags_for(posting))
 
 
 @bp.route("/organisations/<int:org_id>/postings/new/<scheme_code>/<type_code>", methods=["GET", "POST"])

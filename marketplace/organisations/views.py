@@ -31,7 +31,7 @@ from marketplace.organisations.forms import (
 from marketplace.public.forms import SaveSearchForm
 from marketplace.schemes.registry import get_scheme, posting_types_for
 from marketplace.services import postings as posting_service
-from marketplace.services import matching_queue, privacy, reference
+from marketplace.services import anonymity, matching_queue, privacy, reference
 from marketplace.services.errors import DomainError
 from marketplace.services.organisations import can_publish
 from marketplace.services.search import CandidateFilters, candidate_visibilities_for
@@ -56,7 +56,15 @@ def get_managed_posting_or_404(posting_id: int) -> Posting:
 def render_posting_form(form, scheme, posting_type, organisation, posting=None, status=200):
     return render_template("postings/form.html", form=form, scheme=scheme, posting_type=posting_type,
                            organisation=organisation, posting=posting,
-                           subsidy_warning=posting is not None and posting_service.subsidy_warning(posting)), status
+                           subsidy_warning=posting is not None and posting_service.subsidy_warning(posting),
+                           anonymity_flags=anonymity.flags_for(posting) if posting is not None else []), status
+
+
+def flash_anonymity(posting: Posting) -> None:
+    """After saving an anonymous case: say so when it holds details that identify the firm."""
+    if anonymity.flags_for(posting):
+        flash(_("匿名の案件に、事業者を特定できる情報が見つかりました。審査に出す前に、下の確認結果を見て書き換えてください。"),
+              "error")
 
 
 def create_posting_view(organisation: Organisation, scheme, posting_type, success: str) -> Response | tuple[str, int]:
@@ -73,6 +81,7 @@ def create_posting_view(organisation: Organisation, scheme, posting_type, succes
             return render_posting_form(form, scheme, posting_type, organisation, status=exc.status_code)
         db.session.commit()
         flash(success, "info")
+        flash_anonymity(posting)
         return redirect(url_for("public.posting_detail", posting_id=posting.id))
     return render_posting_form(form, scheme, posting_type, organisation, status=400 if form.is_submitted() else 200)
 
@@ -130,6 +139,7 @@ def edit_posting(posting_id: int) -> Response | tuple[str, int]:
             return render_posting_form(form, scheme, posting_type, posting.organisation, posting, exc.status_code)
         db.session.commit()
         flash(_("募集を保存しました。"), "info")
+        flash_anonymity(posting)
         return redirect(url_for("public.posting_detail", posting_id=posting.id))
     return render_posting_form(form, scheme, posting_type, posting.organisation, posting,
                                400 if form.is_submitted() else 200)

@@ -11,12 +11,13 @@ from werkzeug.wrappers import Response
 from marketplace.extensions import db
 from marketplace.filter_options import posting_filter_options
 from marketplace.i18n import current_language
-from marketplace.models import DisclosureRequest, Match, MatchStatus, Posting, Role, SavedSearch
+from marketplace.models import DisclosureRequest, Match, MatchStatus, Posting, PostingStatus, Role, SavedSearch
 from marketplace.organisations.forms import ButtonForm
 from marketplace.public import bp
 from marketplace.public.forms import SaveSearchForm
 from marketplace.schemes.fields import label_of
 from marketplace.schemes.registry import SCHEMES
+from marketplace.services import anonymity
 from marketplace.services import postings as posting_service
 from marketplace.services import reference
 from marketplace.services import search as search_service
@@ -28,8 +29,24 @@ from marketplace.urls import safe_next
 
 @bp.route("/")
 def home() -> str:
-    latest = db.session.scalars(PostingFilters().query().limit(6)).all()
-    return render_template("public/home.html", schemes=SCHEMES, latest=latest)
+    return render_template("public/home.html", schemes=SCHEMES, latest=_latest_across_schemes(6))
+
+
+def _latest_across_schemes(limit: int) -> list[Posting]:
+    """The newest open postings, taking each scheme's newest in turn, so one busy scheme does not fill
+    the list: every scheme with an open posting appears before any scheme appears twice."""
+    per_scheme = [db.session.scalars(PostingFilters(scheme=code).query().limit(limit)).all() for code in SCHEMES]
+    newest_first = db.session.scalars(PostingFilters().query().limit(limit)).all()
+    rank = {p.id: i for i, p in enumerate(newest_first)}
+    latest: list[Posting] = []
+    for round_index in range(limit):
+        batch = [rows[round_index] for rows in per_scheme if len(rows) > round_index]
+        if not batch:
+            break
+        batch.sort(key=lambda p: (rank.get(p.id, limit), -(p.published_at.timestamp() if p.published_at else 0),
+                                  -p.id))
+        latest.extend(batch)
+    return latest[:limit]
 
 
 @bp.route("/language", methods=["POST"])
@@ -57,9 +74,14 @@ def municipalities() -> Response | tuple[Response, int]:
 
 # --- postings ----------------------------------------------------------------------
 @bp.route("/postings")
-def postings() -> str:
+def postings() -> str | Response:
     filters = PostingFilters.from_args(request.args)
     page = db.paginate(filters.query(), per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    if page.total and page.page > page.pages:
+        # Past the end (an old link, a hand-typed number): the last page, not "no postings yet".
+        args = request.args.to_dict(flat=False)
+        args["page"] = [str(page.pages)]
+        return redirect(url_for("public.postings", **args))
     return render_template("postings/list.html", page=page, filters=filters,
                            options=posting_filter_options(current_language()), save_form=SaveSearchForm())
 
@@ -91,6 +113,7 @@ def posting_detail(posting_id: int) -> str:
         show_identity=posting_service.may_see_identity(viewer, posting), my_disclosure=my_disclosure,
         subsidy_warning=posting_service.subsidy_warning(posting), button_form=ButtonForm(),
         label_of=label_of,
+        anonymity_flags=anonymity.flags_for(posting) if can_manage and posting.status != PostingStatus.CLOSED else [],
     )
 
 

@@ -30,6 +30,9 @@ class FieldSpec:
     maximum: int | None = None
     help: Any = None
     confidential: bool = False
+    #: The label on pages that show the value (the form's label may say who sees it, e.g. 「（非公開）」,
+    #: which is wrong next to the value for a viewer entitled to see it).
+    display_label: Any = None
 
 
 def label_of(choices: Choices, value: str) -> Any:

@@ -691,7 +691,7 @@ def _plan_postings(rng: random.Random, today: date) -> list[PostingPlan]:
         intro = ("県内企業の課題を整理したうえで、プロ人材を募集します。" if org_key.startswith(("hub", "hr"))
                  else f"{poster}は地域に根ざして事業を続けてきました。")
         add(org_key, "side_job", "project", title,
-            intro + f"今回の目的は「{deliverable}」ことです。"
+            intro + f"今回お願いしたいのは「{deliverable}」です。"
             + rng.choice(["打ち合わせは原則オンライン、月1回程度の来社をお願いします。", "経営者と直接やり取りしながら進めていただきます。",
                           "現場の社員と一緒に手を動かしていただける方を歓迎します。"]),
             remote=rng.choice(["remote", "remote", "either"]) if form == "side_job" else "either", skills=skills,

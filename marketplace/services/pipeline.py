@@ -49,6 +49,14 @@ REVIEW_STATUSES = (MatchStatus.SUGGESTED, MatchStatus.ON_HOLD)
 ANSWER_DAYS = 7
 FIRST_MEETING_DAYS = 14
 
+#: The next step suggested when a match enters a stage, and in how many days it is due; a stage
+#: change replaces the previous stage's step (a trial never still says "set up the first meeting").
+STAGE_NEXT_STEPS = {
+    MatchStatus.INTRODUCED: (_l("初回の打合せを設定する"), FIRST_MEETING_DAYS),
+    MatchStatus.IN_TALKS: (_l("条件をすり合わせ、お試しか合意かを決める"), 30),
+    MatchStatus.TRIAL: (_l("お試し期間の振り返りを双方に依頼する"), 30),
+}
+
 
 # --- who is who -------------------------------------------------------------------------
 def may_coordinate(user: User, match: Match) -> bool:
@@ -160,6 +168,12 @@ def _move(match: Match, target: MatchStatus, actor: User | None, actor_kind: Act
         setattr(match, stamp, now)
     if target.value not in machine.ACTIVE_STATUSES:
         match.next_step, match.next_step_due = "", None
+    elif target in STAGE_NEXT_STEPS:
+        text, days = STAGE_NEXT_STEPS[target]
+        due = now.date() + timedelta(days=days)
+        if target == MatchStatus.TRIAL and match.trial_ends_on is not None and match.trial_ends_on >= now.date():
+            due = match.trial_ends_on
+        match.next_step, match.next_step_due = str(text), due
     _event(match, actor, "transition", note, internal=internal, from_status=source, to_status=target.value)
     logger.info("match moved", extra={"event": "match.transition", "match_id": match.id,
                                       "from": source, "to": target.value})
@@ -278,9 +292,7 @@ def respond(user: User, match: Match, accept: bool, *, nda_accepted: bool = Fals
     if not accept:
         _move(match, MatchStatus.CLOSED, user, Actor.SYSTEM, outcome="declined", internal=False)
     elif match.seeker_consent == Consent.ACCEPTED and match.poster_consent == Consent.ACCEPTED:
-        _move(match, MatchStatus.INTRODUCED, user, Actor.SYSTEM, internal=False)
-        match.next_step = str(_l("初回の打合せを設定する"))
-        match.next_step_due = now.date() + timedelta(days=FIRST_MEETING_DAYS)
+        _move(match, MatchStatus.INTRODUCED, user, Actor.SYSTEM, internal=False)  # next step: first meeting
         db.session.flush()
         privacy.record_introduction(match, seeker_users(match), poster_users(match))
         notices.introduced(match, seeker_users(match) + poster_users(match))
@@ -316,9 +328,13 @@ def set_trial_dates(coordinator: User, match: Match, starts_on: date, ends_on: d
     scheme = get_scheme(match.scheme)
     if not (scheme and scheme.has_trial):
         raise DomainError(str(_l("この制度にはお試し期間がありません。")))
+    if match.status not in (MatchStatus.IN_TALKS, MatchStatus.TRIAL):
+        raise InvalidTransition(str(_l("お試し期間は、話し合い中かお試し中の組み合わせにだけ設定できます。")))
     if ends_on < starts_on:
         raise DomainError(str(_l("終了日は開始日以降にしてください。")))
     match.trial_starts_on, match.trial_ends_on = starts_on, ends_on
+    if match.status == MatchStatus.TRIAL and match.next_step == str(STAGE_NEXT_STEPS[MatchStatus.TRIAL][0]):
+        match.next_step_due = ends_on  # the debriefs are due when the trial ends
     _event(match, coordinator, "trial", f"{starts_on.isoformat()} – {ends_on.isoformat()}", internal=False)
     db.session.flush()
 
@@ -490,6 +506,14 @@ def active_matches(coordinator: User, *, overdue_on: date | None = None) -> sa.S
         query = query.where(Match.next_step_due < overdue_on)
     return query.options(contains_eager(Match.posting)).order_by(
         Match.next_step_due.is_(None), Match.next_step_due, Match.id)
+
+
+def overdue_follow_ups(coordinator: User, today: date) -> list[FollowUp]:
+    """Unanswered 3/6/12-month follow-ups past their due date, in the coordinator's area, oldest first."""
+    query = in_area(coordinator, sa.select(FollowUp).join(Match, Match.id == FollowUp.match_id)).where(
+        FollowUp.due_on < today, FollowUp.answered_at.is_(None))
+    return list(db.session.scalars(query.options(contains_eager(FollowUp.match).contains_eager(Match.posting))
+                                   .order_by(FollowUp.due_on, FollowUp.id)))
 
 
 def participant_matches(user: User) -> sa.Select:

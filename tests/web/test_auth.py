@@ -28,7 +28,36 @@ def _register(client, **overrides):
         "role": "candidate",
     }
     data.update(overrides)
-    return client.post("/auth/register", data=data)
+    return client.post("/auth/register", data=data, follow_redirects=True)
+
+
+def test_register_post_redirects_so_a_reload_does_not_send_it_again(app, client, mailbox):
+    data = {"email": "prg@example.jp", "display_name": "山田 花子", "password": "sunny-Kochi-2026",
+            "password_confirm": "sunny-Kochi-2026", "role": "candidate"}
+    response = client.post("/auth/register", data=data)
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/auth/register/sent"
+    page = client.get("/auth/register/sent")
+    assert "prg@example.jp 宛てに確認用のリンクを送りました" in page.get_data(as_text=True)
+    client.get("/auth/register/sent")  # a reload of the result page
+    assert len(mailbox.to("prg@example.jp")) == 1
+    # Without a registration in this session the page sends the visitor to the form.
+    assert app.test_client().get("/auth/register/sent").headers["Location"] == "/auth/register"
+
+
+def test_register_form_shows_no_countrywide_municipality_list(app, client):
+    from marketplace.services.reference import load_reference
+
+    with app.app_context():
+        load_reference()
+        db.session.commit()
+    html = client.get("/auth/register").get_data(as_text=True)
+    assert html.count("<option") < 100  # prefectures and kinds, not ~1,900 municipalities
+    assert "千代田区" not in html
+    assert "個人（人材）として登録する方は入力不要です。" in html
+    html = client.get("/auth/register?role=member").get_data(as_text=True)
+    assert 'value="member" checked' in html or 'checked value="member"' in html or re.search(
+        r'<input[^>]*checked[^>]*value="member"|<input[^>]*value="member"[^>]*checked', html)
 
 
 def test_candidate_registers_verifies_by_emailed_link_and_logs_in(app, client, mailbox):
