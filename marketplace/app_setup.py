@@ -33,7 +33,7 @@ def register_extensions(app: Flask) -> None:
     from marketplace.extensions import babel, csrf, db, limiter, login_manager, migrate
     from marketplace.forms_common import install_browser_formdata
     from marketplace.i18n import select_locale, select_timezone
-    from marketplace.services.accounts import load_user_by_session_token
+    from marketplace.services.accounts import load_user_by_session_secret
 
     db.init_app(app)
     install_sqlite_pragmas(app)
@@ -45,7 +45,8 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
     login_manager.session_protection = "strong"
-    login_manager.user_loader(load_user_by_session_token)
+    login_manager.user_loader(load_user_by_session_secret)
+    app.before_request(_note_session_use)  # first: before any view or hook writes
     install_browser_formdata()  # files and JSON never reach text fields (a 500 otherwise)
     register_security(app)
 
@@ -76,6 +77,20 @@ def install_sqlite_pragmas(app: Flask) -> None:
                 cursor.close()
 
         event.listen(engine, "connect", on_connect)
+
+
+def _note_session_use() -> None:
+    """Load the signed-in user early and write the session's last use (at most once a minute)."""
+    from flask import request
+    from flask_login import current_user
+
+    from marketplace.extensions import db
+    from marketplace.services import sessions
+
+    if request.endpoint == "static":
+        return
+    if current_user.is_authenticated and sessions.touch(current_user._get_current_object()):
+        db.session.commit()
 
 
 def register_security(app: Flask) -> None:

@@ -65,7 +65,9 @@ def reset_two_factor_command(email: str) -> None:
     if user is None:
         raise click.BadParameter(f"no user with email {email}", param_hint="--email")
     two_factor.clear(user)
-    user.rotate_session_token()
+    from marketplace.services import sessions
+
+    sessions.end_all(user)
     db.session.commit()
     click.echo(f"second factor reset for user {user.id}; they enrol again at their next login")
 

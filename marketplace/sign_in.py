@@ -5,8 +5,9 @@
   not know the user, so every other page treats the visitor as anonymous.
 * Once fully signed in, the cookie notes whether the second factor was given in this session.
 
-Signing in always starts from an emptied session (only the language choice survives) and a
-rotated per-user session token, so an identifier planted or seen before login is worthless.
+Signing in always starts from an emptied session (only the language choice survives) and a new
+per-device session secret (``services.sessions``), so an identifier planted or seen before login is
+worthless. A person may be signed in on several devices; each has its own session row.
 """
 from __future__ import annotations
 
@@ -105,7 +106,7 @@ def clear_enrolment() -> None:
 
 # --- signed in ---------------------------------------------------------------------------
 def sign_in(user: User, *, second_factor: bool) -> None:
-    """Start a new session for ``user`` (the caller commits the rotated token)."""
+    """Start a new session for ``user`` on this device (the caller commits the new session row)."""
     _fresh_session()
     accounts.record_login(user)
     login_user(user)
@@ -115,9 +116,12 @@ def sign_in(user: User, *, second_factor: bool) -> None:
 
 def renew(user: User) -> None:
     """End every other session of ``user`` and keep this one (after a password or factor change)."""
+    from marketplace.services import sessions
+
     second_factor = second_factor_given()
     _fresh_session()
-    user.rotate_session_token()
+    sessions.end_all(user)
+    sessions.start(user)
     login_user(user)
     if second_factor:
         session[SECOND_FACTOR_KEY] = True
@@ -133,6 +137,6 @@ def second_factor_given() -> bool:
 
 
 def sign_out() -> None:
-    """Forget the user in this browser (the caller rotates the token to end the other copies)."""
+    """Forget the user in this browser (the caller ends the session row, so copies stop working)."""
     _fresh_session()
     logout_user()  # after emptying: it leaves a note to delete any remember-me cookie

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 
-from marketplace.auth import security_views, views  # noqa: E402,F401
+from marketplace.auth import security_views, session_views, views  # noqa: E402,F401

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField, SubmitField
+from wtforms import HiddenField, PasswordField, StringField, SubmitField
 from wtforms.validators import EqualTo, ValidationError
 
 from marketplace.forms_common import max_length, required, strip_text
@@ -68,3 +68,16 @@ class ChangePasswordForm(FlaskForm):
         problems = password_problems(field.data or "", getattr(current_user, "email", "") or "")
         if problems:
             raise ValidationError(" ".join(problems))
+
+
+class SignOutSessionForm(FlaskForm):
+    """Confirms signing out one device (the session's id travels in a hidden field)."""
+
+    session_id = HiddenField()
+    submit = SubmitField(_l("この端末をログアウトさせる"))
+
+
+class SignOutOtherSessionsForm(FlaskForm):
+    """Confirms signing out every device but this one."""
+
+    submit = SubmitField(_l("ほかの端末をすべてログアウトさせる"))

@@ -14,6 +14,7 @@ from marketplace.models.postings import (
 from marketplace.models.invitations import Invitation
 from marketplace.models.matching import ChangeKind, MatcherNode, MatchingChange, MatchingFreshness, MatchingPartition
 from marketplace.models.api_tokens import ApiToken
+from marketplace.models.sessions import UserSession
 from marketplace.models.notifications import (
     BouncedAddress,
     DeliveryMode,
@@ -72,6 +73,7 @@ __all__ = [
     "SUPPORT_CENTRE_KINDS",
     "SuccessionCentre",
     "User",
+    "UserSession",
     "utcnow",
     # mail delivery
     "BouncedAddress",

@@ -27,7 +27,7 @@ SELF_SERVICE_ROLES = (Role.CANDIDATE, Role.MEMBER)
 
 
 def new_session_token() -> str:
-    """A random token identifying the user's current sessions (rotated to end them)."""
+    """A random token naming the current generation of the user's sign-ins (rotated to end them all)."""
     return secrets.token_urlsafe(32)
 
 
@@ -44,7 +44,9 @@ class User(Base):
     locale: Mapped[str] = mapped_column(sa.String(8), default="ja")
     organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
     email_verified_at: Mapped[datetime | None]
-    # Rotated at logout and password change so that old session cookies stop working.
+    # Rotated whenever every session of the user ends (password change or reset, new second factor),
+    # so that a half-finished sign-in (password given, code pending) started before stops working.
+    # Each signed-in device has its own row in ``user_sessions``.
     session_token: Mapped[str] = mapped_column(sa.String(64), unique=True, default=new_session_token)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -62,6 +64,14 @@ class User(Base):
     areas: Mapped[list["CoordinatorArea"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", order_by="CoordinatorArea.id"
     )
+    sessions: Mapped[list["UserSession"]] = relationship(  # noqa: F821 (models.sessions)
+        cascade="all, delete-orphan", order_by="UserSession.id"
+    )
+
+    #: The secret of the session this object was loaded for (set by ``services.sessions``).
+    _session_secret = None
+    #: The ``UserSession`` row of that session.
+    _session_row = None
 
     # Flask-Login protocol -------------------------------------------------
     @property
@@ -77,8 +87,10 @@ class User(Base):
         return False
 
     def get_id(self) -> str:
-        """The session identifier is the rotating token, never the primary key."""
-        return self.session_token
+        """The identifier Flask-Login keeps in the cookie: this device's session secret, never the id."""
+        if not self._session_secret:
+            raise RuntimeError("no session was started for this user (services.sessions.start)")
+        return self._session_secret
 
     # Invariants -----------------------------------------------------------
     @property
@@ -86,7 +98,7 @@ class User(Base):
         return self.email_verified_at is not None
 
     def rotate_session_token(self) -> None:
-        """End every session of this user (logout, password change)."""
+        """Invalidate half-finished sign-ins (``services.sessions.end_all`` also ends the sessions)."""
         self.session_token = new_session_token()
 
     def has_role(self, *roles: Role) -> bool:

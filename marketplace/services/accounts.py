@@ -38,9 +38,11 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
 
 
-def load_user_by_session_token(token: str) -> User | None:
-    """Flask-Login loader: the cookie holds the rotating session token, not the id."""
-    return db.session.scalar(sa.select(User).where(User.session_token == token, User.active.is_(True)))
+def load_user_by_session_secret(secret: str) -> User | None:
+    """Flask-Login loader: the cookie holds this device's session secret, not the id."""
+    from marketplace.services import sessions
+
+    return sessions.load(secret)
 
 
 def create_user(
@@ -162,16 +164,20 @@ def authenticate(email: str, password: str) -> User | None:
 
 
 def record_login(user: User) -> None:
-    """Note the login time and start a fresh session identifier."""
+    """Note the login time and start a session for this device (the others go on)."""
+    from marketplace.services import sessions
+
     user.last_login_at = utcnow()
-    user.rotate_session_token()
+    sessions.start(user)
     db.session.add(AuditEvent(actor_id=user.id, event="auth.login", subject=f"user:{user.id}"))
     logger.info("user %s logged in", user.id, extra={"event": "auth.login"})
 
 
 def record_logout(user: User) -> None:
-    """End every session of ``user`` so that a replayed cookie no longer works."""
-    user.rotate_session_token()
+    """End this device's session so that a replayed copy of its cookie no longer works."""
+    from marketplace.services import sessions
+
+    sessions.end_current(user)
     logger.info("user %s logged out", user.id, extra={"event": "auth.logout"})
 
 
@@ -211,7 +217,9 @@ def change_password(user: User, new_password: str) -> None:
     if problems:
         raise DomainError(" ".join(problems))
     user.password_hash = hash_password(new_password)
-    user.rotate_session_token()
+    from marketplace.services import sessions
+
+    sessions.end_all(user)
     logger.info("user %s changed their password", user.id, extra={"event": "auth.password_changed"})
 
 

@@ -35,7 +35,8 @@ POLICY: dict[str, frozenset[str]] = {
     "auth.register": ALL, "auth.verify_email": ALL, "auth.resend_verification": ALL,
     "auth.logout": SIGNED_IN, "auth.security": SIGNED_IN, "auth.change_password": SIGNED_IN,
     "auth.two_factor_setup": SIGNED_IN, "auth.two_factor_disable": SIGNED_IN,
-    "auth.two_factor_recovery_codes": SIGNED_IN, "api_pages.tokens": SIGNED_IN, "api_pages.revoke": SIGNED_IN,
+    "auth.two_factor_recovery_codes": SIGNED_IN, "auth.sessions_page": SIGNED_IN,
+    "auth.session_sign_out": SIGNED_IN, "auth.session_sign_out_others": SIGNED_IN, "api_pages.tokens": SIGNED_IN, "api_pages.revoke": SIGNED_IN,
     "settings.notifications": SIGNED_IN, "settings.unsubscribe": ALL,
     # the JSON API (bearer tokens; a browser session is not enough)
     "api.index": ALL, "api.openapi": ALL, "api.postings": NOBODY, "api.posting": NOBODY,
