@@ -68,6 +68,7 @@ class ImportPreview:
 
     summary_headers: list[str]
     rows: list[PreviewRow]
+    skipped_examples: list[int] = field(default_factory=list)  # example rows of the template, not imported
 
     @property
     def errors(self) -> list[RowError]:
@@ -174,6 +175,22 @@ class CsvTable:
     columns: list[str]
     rows: list[CsvRow] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    examples: list[int] = field(default_factory=list)  # numbers of skipped example rows
+
+
+#: A template's example row starts with this (in either language); the importer skips such rows.
+EXAMPLE_MARKS = ("【記入例】", "[example]")
+
+
+def example_mark(language: str) -> str:
+    """The first cell of a template's example row."""
+    return "【記入例】この行は取り込まれません" if language == "ja" else "[Example] this row is not imported"
+
+
+def is_example_row(cells: Sequence[str]) -> bool:
+    first = next((c for c in cells if c.strip()), "")
+    folded = unicodedata.normalize("NFKC", first).strip().casefold()
+    return any(folded.startswith(unicodedata.normalize("NFKC", mark).casefold()) for mark in EXAMPLE_MARKS)
 
 
 def _clean_cell(text: str) -> str:
@@ -226,6 +243,9 @@ def read_table(text: str, columns: Sequence[CsvColumn], header_label: dict[str, 
         ignored = {c.key for c in columns if c.ignored}
         for number, cells in enumerate(reader, start=2):
             if not any(c.strip() for c in cells):
+                continue
+            if is_example_row(cells):
+                table.examples.append(number)
                 continue
             if len(table.rows) >= MAX_ROWS:
                 raise CsvFileError(_("行数が多すぎます（上限%(n)d行）。ファイルを分けてアップロードしてください。", n=MAX_ROWS), 413)
@@ -287,15 +307,36 @@ def parse_int(text: str) -> int | None:
 
 
 def parse_date(text: str) -> date | None:
-    """``2026-04-01``, ``2026/4/1`` or ``2026年4月1日`` (an Excel time part is ignored). None if not a date."""
-    cleaned = unicodedata.normalize("NFKC", text).strip().split(" ")[0].split("T")[0]
-    match = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?", cleaned)
-    if not match:
-        return None
+    """A date as offices write it (``marketplace.services.office_dates``): ISO, 2026/4/1, 2026年4月1日,
+    和暦 (令和8年4月1日, R8.4.1), Excel serial numbers. None if not a date."""
+    from marketplace.services import office_dates
+
     try:
-        return date(int(match[1]), int(match[2]), int(match[3]))
-    except ValueError:
+        return office_dates.parse(text)
+    except office_dates.DateProblem:
         return None
+
+
+def read_date(text: str) -> tuple[date | None, str | None]:
+    """(the date, None) or (None, why not, in the user's language)."""
+    from marketplace.services import office_dates
+
+    try:
+        return office_dates.parse(text), None
+    except office_dates.DateProblem as problem:
+        value = text.strip()[:40]
+        if problem.kind == "nonexistent":
+            return None, _("「%(value)s」は存在しない日付です。", value=value)
+        if problem.kind == "era_range" and problem.era is not None:
+            era = problem.era
+            if era.last_day is None:
+                span = _("%(era)sは%(start)sからです。", era=era.name, start=office_dates.to_wareki(era.first_day))
+            else:
+                span = _("%(era)sは%(start)sから%(end)sまでです。", era=era.name,
+                         start=office_dates.to_wareki(era.first_day), end=office_dates.to_wareki(era.last_day))
+            return None, _("「%(value)s」は存在しない日付です。", value=value) + " " + span
+        return None, _("日付として読み取れません: %(value)s。2026-04-01、2026/4/1、令和8年4月1日、R8.4.1 のように入力してください。",
+                       value=value)
 
 
 _TRUE = {"はい", "yes", "y", "true", "1", "○", "〇", "✓", "on"}

@@ -31,9 +31,10 @@ from marketplace.services.csv_io import (
     ImportPreview,
     PreviewRow,
     RowError,
+    example_mark,
     parse_bool,
-    parse_date,
     parse_int,
+    read_date,
     read_table,
     write_csv,
 )
@@ -178,9 +179,32 @@ def export_postings(postings: Sequence[Posting], language: str) -> bytes:
 
 
 def template_csv(language: str) -> bytes:
-    """An empty import file: the importable headers only."""
+    """The importable headers and one example row, marked so that the importer skips it."""
     columns = [c for c in posting_columns() if c.importable]
-    return write_csv([c.header(language) for c in columns], [])
+    with force_locale(language):
+        example = _example_row(language)
+        return write_csv([c.header(language) for c in columns], [[example.get(c.key, "") for c in columns]])
+
+
+def _example_row(language: str) -> dict[str, str]:
+    """A prefecture's accelerator position, written as an office would (和暦 date, labels)."""
+    scheme = SCHEMES["accelerator"]
+    posting_type = scheme.posting_types[0]
+    row = {
+        "organisation_id": example_mark(language), "organisation": _("高知県 デジタル政策課"),
+        "scheme": scheme.name(language), "posting_type": str(posting_type.label),
+        "title": _("市町村のDXを支えるデジタル人材"), "description": _("県内の市町村の業務改善とシステム調達を支援します。"),
+        "prefecture": _("高知県"), "remote": _remote_label("either"), "skills": _("業務改善"),
+        "deadline": "令和9年3月31日" if language == "ja" else "2027-03-31",
+    }
+    for spec in posting_type.fields:
+        if spec.kind in ("choice", "multi") and spec.choices:
+            row[spec.name] = str(spec.choices[0][1])
+        elif spec.kind in ("int", "money"):
+            row[spec.name] = str(max(spec.minimum or 1, 1))
+        elif spec.kind == "date":
+            row[spec.name] = "R9.1.4" if language == "ja" else "2027-01-04"
+    return row
 
 
 # --- import ------------------------------------------------------------------------------
@@ -274,9 +298,9 @@ def _field_formdata(spec: FieldSpec, text: str, lookups: _Lookups, formdata: Mul
             return _("整数で入力してください。")
         formdata.add(spec.name, str(number))
     elif spec.kind == "date":
-        day = parse_date(text)
+        day, problem = read_date(text)
         if day is None:
-            return _("日付は2026-04-01の形式で入力してください。")
+            return problem
         formdata.add(spec.name, day.isoformat())
     elif spec.kind == "bool":
         value = parse_bool(text)
@@ -345,9 +369,32 @@ class _RowChecker:
         ready = None
         if scheme is not None and posting_type is not None and prefecture_code:
             ready = self._check_form(values, scheme, posting_type, organisation, prefecture_code, fail, errors)
+        else:  # the form cannot be built: still report every cell that is wrong on its own
+            self._check_cells(values, fail, errors)
         row_errors = [RowError(row.number, self.labels.get(column, column), message)
                       for column, messages in errors.items() for message in messages]
         return summary, (ready if not row_errors else None), row_errors
+
+    def _check_cells(self, values: dict[str, str], fail: Callable[[str, str], None],
+                     errors: dict[str, list[str]]) -> None:
+        """Checks that need no scheme: a title, the deadline, and numbers, dates and yes/no cells."""
+        if not values.get("title", "").strip():
+            fail("title", _("入力してください。"))
+        if values.get("deadline"):
+            problem = read_date(values["deadline"])[1]
+            if problem:
+                fail("deadline", problem)
+        if values.get("remote") and self.lookups.remote.get(values["remote"]) is None:
+            fail("remote", _("次のいずれかを入力してください: %(values)s",
+                             values="、".join(str(label) for _c, label in _remote_choices())))
+        for name, specs in _specs_by_name().items():
+            text = values.get(name, "")
+            kinds = {spec.kind for spec in specs}
+            if not text or name in errors or len(kinds) != 1 or kinds.pop() not in ("int", "money", "date", "bool"):
+                continue
+            message = _field_formdata(specs[0], text, self.lookups, MultiDict())
+            if message:
+                fail(name, message)
 
     def _check_form(self, values: dict[str, str], scheme: Scheme, posting_type: PostingType,
                     organisation: Organisation | None, prefecture_code: str,
@@ -373,9 +420,9 @@ class _RowChecker:
         else:
             formdata.add("remote", remote)
         if values.get("deadline"):
-            day = parse_date(values["deadline"])
+            day, problem = read_date(values["deadline"])
             if day is None:
-                fail("deadline", _("日付は2026-04-01の形式で入力してください。"))
+                fail("deadline", problem or "")
             else:
                 formdata.add("deadline", day.isoformat())
         own = {spec.name for spec in posting_type.fields}
@@ -418,7 +465,7 @@ def _check_all(actor: User, text: str, language: str) -> tuple[ImportPreview, li
         rows.append(PreviewRow(row.number, summary, errors))
         if prepared is not None and not errors:
             ready.append(prepared)
-    preview = ImportPreview([_("団体"), _("制度"), _("タイトル"), _("都道府県")], rows)
+    preview = ImportPreview([_("団体"), _("制度"), _("タイトル"), _("都道府県")], rows, table.examples)
     return preview, ready
 
 

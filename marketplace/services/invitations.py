@@ -34,6 +34,7 @@ from marketplace.services.csv_io import (
     ImportPreview,
     PreviewRow,
     RowError,
+    example_mark,
     read_table,
     split_list,
     write_csv,
@@ -69,8 +70,13 @@ def _csv_columns() -> list[CsvColumn]:
 
 
 def template_csv() -> bytes:
-    """An empty invitation file with the headers in the current language."""
-    return write_csv(list(_labels().values()), [])
+    """The headers in the current language and one example row, marked so that the importer skips it."""
+    from marketplace.i18n import current_language
+
+    language = current_language()
+    example = [example_mark(language), "taro.yamada@example.jp", SCHEMES["accelerator"].name(language),
+               _("地域のデジタル化にご協力ください。")]
+    return write_csv(list(_labels().values()), [example])
 
 
 def _token_hash(token: str) -> str:
@@ -180,7 +186,7 @@ def _check_all(actor: User, text: str) -> tuple[ImportPreview, list[_Ready]]:
         rows.append(PreviewRow(row.number, summary, errors))
         if prepared is not None and not errors:
             ready.append(prepared)
-    return ImportPreview([_("氏名"), _("メールアドレス"), _("制度")], rows), ready
+    return ImportPreview([_("氏名"), _("メールアドレス"), _("制度")], rows, table.examples), ready
 
 
 def preview_import(actor: User, text: str) -> ImportPreview:

@@ -5,6 +5,7 @@ import csv
 import io
 import random
 import re
+from datetime import date
 from urllib.parse import unquote
 
 import pytest
@@ -311,7 +312,7 @@ def test_row_errors_are_listed_in_japanese_and_nothing_is_stored(app, client, ko
     assert "担当地域外の団体の募集は作成できません。" in html
     assert "「宇宙開発」は選べません。" in html
     assert "この種類の団体はこの募集を掲載できません。" in html
-    assert "日付は2026-04-01の形式で入力してください。" in html
+    assert "日付として読み取れません: 来年。" in html
     assert "団体名「存在しない団体」の団体は見つかりません。" in html
     assert re.search(r"<td>3</td><td>タイトル</td><td>入力してください。</td>", html)
     assert 'name="token"' not in html  # no way to commit
@@ -398,9 +399,11 @@ def test_templates_and_the_csv_page(client, kochi, login_as):
         assert path in page
     assert "/coordination/csv" in client.get("/coordination/").get_data(as_text=True)
     postings_template = _rows(client.get("/coordination/csv/templates/postings.csv").data)
-    assert len(postings_template) == 1 and "募集ID" not in postings_template[0] and "タイトル" in postings_template[0]
-    assert _rows(client.get("/coordination/csv/templates/invitations.csv").data) == [
-        ["氏名", "メールアドレス", "制度", "メッセージ"]]
+    assert len(postings_template) == 2 and "募集ID" not in postings_template[0] and "タイトル" in postings_template[0]
+    assert postings_template[1][0] == "【記入例】この行は取り込まれません"  # one example row, clearly marked
+    invitations_template = _rows(client.get("/coordination/csv/templates/invitations.csv").data)
+    assert invitations_template[0] == ["氏名", "メールアドレス", "制度", "メッセージ"]
+    assert len(invitations_template) == 2 and invitations_template[1][0].startswith("【記入例】")
     assert client.get("/coordination/csv/templates/other.csv").status_code == 404
 
 
@@ -472,3 +475,93 @@ def test_invitation_row_errors(app, client, kochi, make_user, login_as, mailbox)
         assert text in html
     assert 'name="token"' not in html
     assert _invitations(app) == [] and mailbox.messages == []
+
+
+# --- dates as offices write them, every error of a row, the example row (issues 15 and 16) ------------
+DATED_HEADER = ("団体名", "制度", "募集の種類", "タイトル", "内容", "募集人数", "任用形態／契約形態／求める人材／望む出口／制度",
+                "重点テーマ／ミッション／業種／分野", "募集締切日", "募集開始日", "働き方")
+
+def test_wareki_full_width_and_excel_serial_dates_import(app, client, kochi, login_as):
+    login_as(kochi["coordinator"])
+    rows = [dict(GOOD_ROW, タイトル=f"募集{i}", 募集締切日=day, 募集開始日=start) for i, (day, start) in enumerate([
+        ("令和9年3月31日", "R8.4.1"), ("R9/3/31", "令和８年４月１日"), ("46477", "2026/4/1"), ("２０９９年３月３１日", "H31.4.30"),
+    ])]
+    preview = _upload(client, "postings", _posting_csv(*rows, header=DATED_HEADER).encode("cp932"))
+    assert preview.status_code == 200, preview.get_data(as_text=True)[:3000]
+    assert _commit(client, "postings", preview.get_data(as_text=True)).status_code == 302
+    stored = {p.title: (p.deadline, p.details.get("recruitment_start")) for p in _postings(app)}
+    assert stored["募集0"] == (date(2027, 3, 31), "2026-04-01")
+    assert stored["募集1"] == (date(2027, 3, 31), "2026-04-01")
+    assert stored["募集2"] == (date(2027, 3, 31), "2026-04-01")
+    assert stored["募集3"] == (date(2099, 3, 31), "2019-04-30")
+
+
+def test_impossible_dates_are_refused_in_japanese_and_nothing_is_stored(app, client, kochi, login_as):
+    login_as(kochi["coordinator"])
+    rows = [GOOD_ROW, dict(GOOD_ROW, 募集締切日="令和8年2月30日"), dict(GOOD_ROW, 募集締切日="平成31年5月1日"),
+            dict(GOOD_ROW, 募集開始日="令和元年4月30日")]
+    response = _upload(client, "postings", _posting_csv(*rows, header=DATED_HEADER).encode("utf-8"))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "「令和8年2月30日」は存在しない日付です。" in html
+    assert "「平成31年5月1日」は存在しない日付です。 平成は平成元年1月8日から平成31年4月30日までです。" in html
+    assert "「令和元年4月30日」は存在しない日付です。 令和は令和元年5月1日からです。" in html
+    assert 'name="token"' not in html and _postings(app) == []
+
+
+def test_every_error_of_a_row_is_reported_not_only_the_first(app, client, kochi, login_as):
+    login_as(kochi["coordinator"])
+    broken = dict(GOOD_ROW, 制度="宇宙開発", タイトル="", 募集締切日="来年", 募集人数="たくさん", 働き方="毎日")
+    also = dict(GOOD_ROW, 募集人数="0", 募集締切日="R8.2.30", 募集開始日="R1.4.1",
+                **{"任用形態／契約形態／求める人材／望む出口／制度": "存在しない"})
+    response = _upload(client, "postings", _posting_csv(GOOD_ROW, broken, also, header=DATED_HEADER).encode("utf-8"))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    errors = re.findall(r"<tr><td>(\d+)</td><td>([^<]*)</td><td>([^<]*)</td></tr>", html)
+    row3 = {column for number, column, _m in errors if number == "3"}
+    assert {"制度", "タイトル", "募集締切日", "募集人数", "働き方"} <= row3, errors
+    row4 = {column for number, column, _m in errors if number == "4"}
+    assert {"募集人数", "募集締切日", "募集開始日", "任用形態／契約形態／求める人材／望む出口／制度"} <= row4, errors
+    assert "3行のうち2行に誤りがあります" in html
+    assert _postings(app) == []
+
+
+def test_the_templates_example_row_is_skipped_and_a_copy_of_it_imports(app, client, kochi, login_as):
+    login_as(kochi["coordinator"])
+    template = _rows(client.get("/coordination/csv/templates/postings.csv").data)
+    header, example = template
+    assert "令和9年3月31日" in example  # the example shows the 和暦 an office writes
+    copy = ["", *example[1:]]
+    body = io.StringIO()
+    csv.writer(body).writerows([header, example, copy])
+    preview = _upload(client, "postings", body.getvalue().encode("utf-8"))
+    html = preview.get_data(as_text=True)
+    assert preview.status_code == 200, html[:3000]
+    assert "記入例の行（2行目）は取り込みません。" in html and "1行すべてに誤りはありません" in html
+    assert _commit(client, "postings", html).status_code == 302
+    assert [p.deadline for p in _postings(app)] == [date(2027, 3, 31)]
+    # The template alone holds no data row.
+    alone = io.StringIO()
+    csv.writer(alone).writerows([header, example])
+    response = _upload(client, "postings", alone.getvalue().encode("utf-8"))
+    assert response.status_code == 400 and "データの行がありません。" in response.get_data(as_text=True)
+
+
+def test_the_invitation_templates_example_row_is_skipped(app, client, kochi, login_as, mailbox):
+    login_as(kochi["coordinator"])
+    header, example = _rows(client.get("/coordination/csv/templates/invitations.csv").data)
+    body = io.StringIO()
+    csv.writer(body).writerows([header, example, ["山田 花子", "hanako@example.jp", "事業承継", ""]])
+    preview = _upload(client, "invitations", body.getvalue().encode("utf-8"))
+    html = preview.get_data(as_text=True)
+    assert preview.status_code == 200, html[:3000]
+    assert "記入例の行（2行目）は取り込みません。" in html and "taro.yamada@example.jp" not in html
+    assert _commit(client, "invitations", html).status_code == 302
+    assert [i.email for i in _invitations(app)] == ["hanako@example.jp"]
+
+
+def test_the_english_template_has_an_english_example_row(app, client, kochi, login_as):
+    login_as(kochi["coordinator"])
+    client.post("/language", data={"language": "en"})
+    header, example = _rows(client.get("/coordination/csv/templates/postings.csv").data)
+    assert example[0] == "[Example] this row is not imported" and "Title" in header
