@@ -1,7 +1,7 @@
 """user sessions: one row per signed-in device
 
 Revision ID: b1e4c7d9a2f3
-Revises: ad8e7b4f2c98
+Revises: b9f0c1d2e3a4
 Create Date: 2026-12-07 05:10:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b1e4c7d9a2f3'
-down_revision = 'ad8e7b4f2c98'
+down_revision = 'b9f0c1d2e3a4'
 branch_labels = None
 depends_on = None
 
