@@ -32,7 +32,7 @@ POLICY: dict[str, frozenset[str]] = {
     # accounts
     "auth.login": ALL, "auth.login_code": SIGNED_IN,  # without a pending login: back to the first step
     "auth.forgot_password": ALL, "auth.reset_password": ALL, "auth.forgot_password": ALL, "auth.reset_password": ALL,
-    "auth.register": ALL, "auth.verify_email": ALL, "auth.resend_verification": ALL,
+    "auth.register": ALL, "auth.register_sent": ALL, "auth.verify_email": ALL, "auth.resend_verification": ALL,
     "auth.logout": SIGNED_IN, "auth.security": SIGNED_IN, "auth.change_password": SIGNED_IN,
     "auth.two_factor_setup": SIGNED_IN, "auth.two_factor_disable": SIGNED_IN,
     "auth.two_factor_recovery_codes": SIGNED_IN, "auth.sessions_page": SIGNED_IN,
