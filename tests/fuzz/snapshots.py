@@ -23,6 +23,8 @@ from marketplace.models import Base
 REFERENCE_TABLES = frozenset({"prefectures", "municipalities", "succession_centres"})
 #: Append-only logs that any request may add to (never update or delete).
 LOG_TABLES = frozenset({"audit_events"})
+#: Bookkeeping columns that any signed-in request may touch (a device's "last seen" time).
+VOLATILE_COLUMNS = {"user_sessions": frozenset({"last_seen_at"})}
 #: URL variable → the table its id names.
 PARAM_TABLES = {
     "posting_id": "postings", "match_id": "matches", "follow_up_id": "match_follow_ups", "org_id": "organisations",
@@ -57,14 +59,14 @@ def take(include_reference: bool = False) -> Snapshot:
     connection = db.session.connection()
     raw = connection.connection.driver_connection if connection.dialect.name == "sqlite" else None
     for table in _tables(include_reference):
-        names = [c.name for c in table.columns]
+        names = [c.name for c in table.columns if c.name not in VOLATILE_COLUMNS.get(table.name, ())]
         pk = [names.index(c.name) for c in table.primary_key.columns]
         rows: dict[Key, Row] = {}
         if raw is not None:
             cursor = raw.execute(f'SELECT {", ".join(f"{chr(34)}{n}{chr(34)}" for n in names)} FROM "{table.name}"')
             result = cursor.fetchall()
         else:
-            result = connection.execute(sa.select(table)).all()
+            result = connection.execute(sa.select(*(table.c[n] for n in names))).all()
         for values in result:
             rows[tuple(_plain(values[i]) for i in pk)] = dict(zip(names, values))
         snapshot[table.name] = rows

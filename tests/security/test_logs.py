@@ -51,7 +51,7 @@ def _walk_the_secret_paths(app, mailbox, make_user) -> None:
     client = app.test_client()
     register = {"email": "log-sentinel@example.jp", "display_name": "ログ 確認", "password": NEW_PASSWORD,
                 "password_confirm": NEW_PASSWORD, "role": "candidate"}
-    assert client.post("/auth/register", data=register).status_code == 200
+    assert client.post("/auth/register", data=register).status_code == 303
     assert client.get(_link_in(mailbox.to("log-sentinel@example.jp")[0])).status_code == 200
     assert login(client, "log-sentinel@example.jp", "wrong-Password-123").status_code == 401
     assert login(client, "log-sentinel@example.jp", NEW_PASSWORD).status_code == 302
