@@ -127,6 +127,8 @@ class NewOrganisation:
 
 
 def fill_organisation(page: Page, org: NewOrganisation) -> None:
+    # The organisation fields are shown once an organisation role is chosen.
+    page.locator('input[name="role"]:not([value="candidate"])').first.check()
     page.get_by_label("団体名", exact=True).fill(org.name)
     page.get_by_label("団体の種類", exact=True).select_option(label=org.kind)
     municipality = page.get_by_label("所在市区町村（任意）", exact=True)
