@@ -85,7 +85,9 @@ def test_pages_keep_working_under_the_content_security_policy(browser, live_serv
             page.goto(path)
             page.wait_for_load_state("load")
             assert page.evaluate("() => window.__cspViolations") == [], path
-        # The municipality picker (an external script using fetch) still works.
+        # The municipality picker (an external script using fetch) still works; the organisation
+        # fields it serves are shown once the organisation role is chosen.
+        page.locator('input[name="role"][value="member"]').check()
         with page.expect_response(lambda r: "/reference/municipalities" in r.url and r.ok):
             page.get_by_label("所在都道府県", exact=True).select_option(label="高知県")
         municipality = page.get_by_label("所在市区町村（任意）", exact=True)
