@@ -102,7 +102,7 @@ def save_draft_and_submit(page: Page, title: str) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text(title)
     expect(page.locator(".notice").filter(has_text="下書き")).to_be_visible()
     click_and_check(page, page.get_by_role("button", name="審査に出す"))
-    expect(page.locator(".notice")).to_contain_text("審査中")
+    expect(page.locator(".notice").filter(has_text="審査中")).to_be_visible()
     logout(page)
 
 
