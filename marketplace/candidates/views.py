@@ -17,6 +17,7 @@ from sqlalchemy.orm import contains_eager
 
 from marketplace.models import Match, MatchStatus, Posting, PostingStatus, Role
 from marketplace.organisations.forms import ButtonForm
+from marketplace.schemes import eligibility
 from marketplace.schemes import fields as scheme_fields
 from marketplace.schemes.fields import label_of
 from marketplace.schemes.forms import from_storable
@@ -36,9 +37,12 @@ def dashboard() -> str:
         Posting.status == PostingStatus.PUBLISHED).options(contains_eager(Match.posting))
         .order_by(Match.score.desc(), Match.id).limit(20)).all()
     fresh_pending, fresh_at = matching_queue.freshness_of_profile(profile.id, [o.scheme for o in profile.opt_ins])
+    verdict = eligibility.for_profile(profile)
     return render_template("candidates/dashboard.html", profile=profile, matches=matches,
                            completeness=profiles.completeness(profile), schemes=SCHEMES,
-                           fresh_pending=fresh_pending, fresh_at=fresh_at)
+                           fresh_pending=fresh_pending, fresh_at=fresh_at, accelerator_eligibility=verdict,
+                           accelerator_situation=eligibility.situation_text(verdict) if verdict else None,
+                           min_years=eligibility.MIN_YEARS)
 
 
 def _profile_form_data(profile) -> dict:
@@ -98,10 +102,30 @@ def opt_in(code: str) -> Response | tuple[str, int]:
         values = {spec.name: getattr(form, spec.name).data for spec in scheme.candidate_fields}
         profiles.set_opt_in(current_user, profile, code, values)
         db.session.commit()
-        flash(_("「%(scheme)s」に参加しました。", scheme=scheme.name(current_language())), "info")
+        _flash_joined(scheme, profile)
         return redirect(url_for("candidates.dashboard"))
+    verdict = eligibility.for_profile(profile) if code == eligibility.ACCELERATOR else None
     return render_template("candidates/opt_in.html", form=form, scheme=scheme, joined=existing is not None,
-                           leave_form=ButtonForm()), 400 if form.is_submitted() else 200
+                           leave_form=ButtonForm(), eligibility=verdict,
+                           eligibility_rule=eligibility.rule_text() if code == eligibility.ACCELERATOR else None,
+                           situation=eligibility.situation_text(verdict) if verdict else None
+                           ), 400 if form.is_submitted() else 200
+
+
+def _flash_joined(scheme, profile) -> None:
+    """Joined; for the accelerator, also whether suggestions will come and, if not, why."""
+    name = scheme.name(current_language())
+    verdict = eligibility.for_profile(profile) if scheme.code.value == eligibility.ACCELERATOR else None
+    if verdict is None or verdict.eligible:
+        flash(_("「%(scheme)s」に参加しました。", scheme=name), "info")
+    elif verdict.status == "flagged":
+        flash(_("「%(scheme)s」に参加しました。参加の要件（実務経験%(years)d年以上、またはIPA高度試験の合格）を"
+                "まだ満たしていないため（現在：%(now)s）、申告された同等の知識・経験をコーディネーターが確認します。",
+                scheme=name, years=eligibility.MIN_YEARS, now=eligibility.situation_text(verdict)), "warning")
+    else:
+        flash(_("「%(scheme)s」に参加しましたが、参加の要件（実務経験%(years)d年以上、またはIPA高度試験の合格）を"
+                "満たしていないため、要件を満たすまでアクセラレータの募集は提案されません（現在：%(now)s）。",
+                scheme=name, years=eligibility.MIN_YEARS, now=eligibility.situation_text(verdict)), "warning")
 
 
 @bp.route("/schemes/<code>/leave", methods=["POST"])

@@ -20,6 +20,7 @@ from marketplace.i18n import current_language
 from marketplace.models import CandidateProfile, Role, Visibility
 from marketplace.presenters import rows_for
 from marketplace.public.forms import SaveSearchForm
+from marketplace.schemes import eligibility
 from marketplace.schemes import fields as f
 from marketplace.schemes.fields import label_of
 from marketplace.schemes.registry import SCHEMES
@@ -94,5 +95,8 @@ def area_candidate_detail(profile_id: int) -> str:
         abort(404)
     opt_ins = [(SCHEMES[o.scheme], rows_for(SCHEMES[o.scheme].candidate_fields, o.details, hide=PRIVATE_OPT_IN_FIELDS))
                for o in profile.opt_ins if o.scheme in SCHEMES]
+    verdict = eligibility.for_profile(profile)
     return render_template("coordination/candidate_detail.html", profile=profile,
-                           facts=profile_facts(profile, _prefecture_names()), opt_ins=opt_ins)
+                           facts=profile_facts(profile, _prefecture_names()), opt_ins=opt_ins,
+                           eligibility=verdict, situation=eligibility.situation_text(verdict) if verdict else None,
+                           min_years=eligibility.MIN_YEARS)
