@@ -29,6 +29,7 @@ from marketplace.models.privacy import AuditEvent, ConsentRecord, DataRequest, D
 from marketplace.models.profiles import CandidateProfile, CareerEntry, SchemeOptIn, Visibility
 from marketplace.models.reference import Municipality, Prefecture, SuccessionCentre
 from marketplace.models.support import SUPPORT_FUNCTIONS, PrefectureSupportStructure
+from marketplace.models import search_index  # noqa: F401  (DDL events of the keyword-search indexes)
 
 __all__ = [
     "ApiToken",

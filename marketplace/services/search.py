@@ -23,6 +23,7 @@ from marketplace.models import (
     User,
     Visibility,
 )
+from marketplace.models import search_index
 from marketplace.schemes.registry import SCHEMES
 from marketplace.services.candidate_area import area_condition, profile_in_prefecture
 from marketplace.services.errors import DomainError
@@ -34,6 +35,23 @@ REMOTE_VALUES = ("remote", "onsite", "either")
 #: Relations shown on posting cards and in API summaries.
 POSTING_CARD_LOADS = (selectinload(Posting.organisation), selectinload(Posting.prefecture),
                       selectinload(Posting.municipality))
+
+
+def keyword_condition(query: sa.Select, model: type[Posting] | type[CandidateProfile], text: str) -> sa.Select:
+    """Rows whose normalised ``search_text`` contains every term of ``text`` (width and case ignored).
+
+    The ``LIKE`` per term decides; the trigram index only narrows (see models/search_index.py): on
+    PostgreSQL the planner uses the ``pg_trgm`` index for this very ``LIKE``, on SQLite the FTS5
+    table is asked first for the terms it can find (three characters or more).
+    """
+    terms = search_terms(text)
+    indexed = [term for term in terms if search_index.indexable(term)]
+    if indexed and db.session.get_bind().dialect.name == "sqlite":
+        # First, so that the LIKEs only run on the rows the index found.
+        query = query.where(model.id.in_(search_index.fts_rowids(model.__tablename__, indexed)))
+    for term in terms:
+        query = query.where(model.search_text.contains(term, autoescape=True))
+    return query
 
 
 def _clean_code(value: Any, allowed: set[str] | None = None) -> str:
@@ -105,8 +123,7 @@ class PostingFilters:
             query = query.where(Posting.categories_key.contains(f"|{self.category}|", autoescape=True))
         if self.budget_min is not None:
             query = query.where(Posting.monthly_budget_max >= self.budget_min)
-        for term in search_terms(self.q):
-            query = query.where(Posting.search_text.contains(term, autoescape=True))
+        query = keyword_condition(query, Posting, self.q)
         order = {
             "new": (Posting.published_at.desc(), Posting.id.desc()),
             "deadline": (Posting.deadline.is_(None), Posting.deadline.asc(), Posting.id.desc()),
@@ -168,8 +185,7 @@ class CandidateFilters:
         if self.budget_max is not None:
             query = query.where(sa.or_(CandidateProfile.compensation_min.is_(None),
                                        CandidateProfile.compensation_min <= self.budget_max))
-        for term in search_terms(self.q):
-            query = query.where(CandidateProfile.search_text.contains(term, autoescape=True))
+        query = keyword_condition(query, CandidateProfile, self.q)
         if self.sort == "hours":
             return query.order_by(CandidateProfile.hours_per_month.is_(None), CandidateProfile.hours_per_month.desc(),
                                   CandidateProfile.id)

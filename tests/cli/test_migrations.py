@@ -12,7 +12,7 @@ from flask_migrate import downgrade, upgrade
 
 from marketplace import create_app
 from marketplace.extensions import db
-from marketplace.models import Base
+from marketplace.models import Base, search_index
 from tests.conftest import TEST_DATABASE_URL, make_config
 
 
@@ -33,18 +33,79 @@ def empty_database_url(tmp_path) -> Iterator[str]:
     admin.dispose()
 
 
+def _search_objects(engine: sa.Engine) -> dict[str, str]:
+    """The keyword-search objects outside the metadata (FTS5 tables and triggers; trigram indexes), by name."""
+    with engine.connect() as conn:
+        if engine.dialect.name == "sqlite":
+            rows = conn.execute(sa.text("SELECT name, sql FROM sqlite_master WHERE name LIKE '%\\_fts%' ESCAPE '\\' "
+                                        "AND sql IS NOT NULL")).all()
+        else:
+            names = [index for _fts, index in search_index.INDEXED_TABLES.values()]
+            rows = conn.execute(sa.text("SELECT indexname, indexdef FROM pg_indexes WHERE indexname = ANY(:n)"),
+                                {"n": names}).all()
+    return {name: " ".join(sql.split()) for name, sql in rows}
+
+
 def test_upgrade_matches_models_and_downgrade_is_clean(empty_database_url, tmp_path):
     app = create_app(make_config(25, SQLALCHEMY_DATABASE_URI=empty_database_url))
     app.instance_path = str(tmp_path)
     with app.app_context():
         upgrade()
         with db.engine.connect() as conn:
-            context = MigrationContext.configure(conn, opts={"compare_type": True})
+            # The same name filter as migrations/env.py: the search objects are compared below.
+            context = MigrationContext.configure(conn, opts={"compare_type": True,
+                                                             "include_name": search_index.include_name})
             diff = compare_metadata(context, Base.metadata)
         assert diff == [], diff
+        migrated = _search_objects(db.engine)
+        assert len(migrated) == (16 if db.engine.dialect.name == "sqlite" else 2), migrated
         downgrade(revision="base")
         remaining = set(sa.inspect(db.engine).get_table_names()) - {"alembic_version"}
         assert remaining == set()
+        assert _search_objects(db.engine) == {}
+        # A schema built from the models (as the tests build theirs) has the same search objects.
+        Base.metadata.create_all(db.engine)
+        assert _search_objects(db.engine) == migrated
+        Base.metadata.drop_all(db.engine)
+        assert _search_objects(db.engine) == {}
         upgrade()
         assert "users" in sa.inspect(db.engine).get_table_names()
+        db.engine.dispose()
+
+
+def test_search_migration_indexes_the_rows_already_there(empty_database_url, tmp_path):
+    """Postings written before the search-index migration are found through the index after it."""
+    from marketplace.services.search import PostingFilters
+
+    app = create_app(make_config(25, SQLALCHEMY_DATABASE_URI=empty_database_url))
+    app.instance_path = str(tmp_path)
+    with app.app_context():
+        upgrade(revision="ad8e7b4f2c98")
+        db.session.execute(sa.text(
+            "INSERT INTO prefectures (code, name_ja, name_en, region_ja, region_en) "
+            "VALUES ('39', '高知県', 'Kochi', '四国', 'Shikoku')"))
+        db.session.execute(sa.text(
+            "INSERT INTO organisations (id, name, kind, prefecture_code, verified, created_at) "
+            "VALUES (1, '高知市', 'MUNICIPALITY', '39', TRUE, CURRENT_TIMESTAMP)"))
+        for i, text in enumerate(("ガバメントクラウド移行の支援", "観光客向けの新サービス", "ｶﾞﾊﾞﾒﾝﾄ研修")):
+            db.session.execute(sa.text(
+                "INSERT INTO postings (id, organisation_id, scheme, posting_type, title, description, "
+                "prefecture_code, remote, filled, skills, categories, details, confidential, status, "
+                "review_comment, categories_key, search_text, created_at, updated_at, published_at) VALUES "
+                "(:id, 1, 'side_job', 'project', :t, :d, '39', 'onsite', 0, '[]', '[]', '{}', '{}', 'PUBLISHED', "
+                "'', '', :s, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"),
+                {"id": i + 1, "t": text, "d": text, "s": text.lower()})
+        db.session.commit()
+        upgrade()
+
+        def found(q: str) -> list[int]:
+            return [p.id for p in db.session.scalars(PostingFilters(q=q).query())]
+
+        assert found("ガバメント") == [1]
+        assert found("ｶﾞﾊﾞﾒﾝﾄ") == [1]  # the query is normalised; row 3 was stored here without NFKC
+        assert found("観光客") == [2]
+        if db.engine.dialect.name == "sqlite":
+            count = db.session.scalar(sa.text("SELECT count(*) FROM postings_fts WHERE postings_fts MATCH '\"ガバメ\"'"))
+            assert count == 1
+        db.session.remove()
         db.engine.dispose()
