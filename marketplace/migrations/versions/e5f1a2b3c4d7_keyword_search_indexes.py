@@ -1,7 +1,7 @@
 """keyword search indexes: pg_trgm GIN on PostgreSQL, FTS5 trigram tables on SQLite
 
 Revision ID: e5f1a2b3c4d7
-Revises: ad8e7b4f2c98
+Revises: b1e4c7d9a2f3
 Create Date: 2026-12-07 05:00:00
 
 The statements are copied from marketplace/models/search_index.py as of this revision (a migration
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'e5f1a2b3c4d7'
-down_revision = 'ad8e7b4f2c98'
+down_revision = 'b1e4c7d9a2f3'
 branch_labels = None
 depends_on = None
 
