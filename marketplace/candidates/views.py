@@ -23,7 +23,7 @@ from marketplace.schemes.fields import label_of
 from marketplace.schemes.forms import from_storable
 from marketplace.schemes.registry import SCHEMES
 from marketplace.services import postings as posting_service
-from marketplace.services import matching_queue, privacy, profiles, reference
+from marketplace.services import matching_queue, near_misses, privacy, profiles, reference
 from marketplace.services.errors import DomainError
 
 
@@ -42,7 +42,8 @@ def dashboard() -> str:
                            completeness=profiles.completeness(profile), schemes=SCHEMES,
                            fresh_pending=fresh_pending, fresh_at=fresh_at, accelerator_eligibility=verdict,
                            accelerator_situation=eligibility.situation_text(verdict) if verdict else None,
-                           min_years=eligibility.MIN_YEARS)
+                           min_years=eligibility.MIN_YEARS,
+                           near=near_misses.for_profile(profile.id), near_sentences=near_misses.sentences)
 
 
 def _profile_form_data(profile) -> dict:

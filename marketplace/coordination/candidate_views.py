@@ -24,7 +24,7 @@ from marketplace.schemes import eligibility
 from marketplace.schemes import fields as f
 from marketplace.schemes.fields import label_of
 from marketplace.schemes.registry import SCHEMES
-from marketplace.services import reference
+from marketplace.services import near_misses, reference
 from marketplace.services.candidate_area import area_condition, in_area
 from marketplace.services.search import CandidateFilters, candidate_visibilities_for
 
@@ -99,4 +99,5 @@ def area_candidate_detail(profile_id: int) -> str:
     return render_template("coordination/candidate_detail.html", profile=profile,
                            facts=profile_facts(profile, _prefecture_names()), opt_ins=opt_ins,
                            eligibility=verdict, situation=eligibility.situation_text(verdict) if verdict else None,
-                           min_years=eligibility.MIN_YEARS)
+                           min_years=eligibility.MIN_YEARS,
+                           near=near_misses.for_profile(profile.id), near_sentences=near_misses.sentences)

@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
 import scipy.sparse as sp
 
 from marketplace.matching.funding import FundingNote, funding_for
 from marketplace.matching.records import PostingRecord, SeekerRecord
 from marketplace.matching.rules import evaluate_pair
+from marketplace.matching.stoplist import KEY_TERM_SKIPPED_POS, KEY_TERM_STOPLIST
 from marketplace.matching.text import TextVectorizer, key_nouns, normalize_tag
 
 
@@ -45,10 +48,36 @@ def shared_skills(seeker: SeekerRecord, posting: PostingRecord) -> tuple[str, ..
     return tuple(out)
 
 
+@lru_cache(maxsize=1)
+def _skip_pos() -> Any:
+    from sudachipy import Dictionary
+
+    return Dictionary(dict="core").pos_matcher(list(KEY_TERM_SKIPPED_POS))
+
+
+def is_filler(norm: str, surface: str) -> bool:
+    """A noun that names no skill or topic (see ``stoplist.py``)."""
+    return norm in KEY_TERM_STOPLIST or surface.lower() in KEY_TERM_STOPLIST
+
+
+def topic_nouns(text: str) -> dict[str, str]:
+    """``key_nouns`` without filler: stop-listed words and noun subtypes that name no topic."""
+    nouns = key_nouns(text)
+    if not nouns:
+        return nouns
+    from marketplace.matching.text import _sudachi
+
+    tokenizer = _sudachi()[0]
+    skip = _skip_pos()
+    skipped = {m.normalized_form().lower() for m in tokenizer.tokenize(" ".join(nouns.values())) if skip(m)}
+    return {norm: surface for norm, surface in nouns.items()
+            if norm not in skipped and not is_filler(norm, surface)}
+
+
 def key_terms(seeker: SeekerRecord, posting: PostingRecord, seeker_vec: sp.csr_matrix,
               posting_vec: sp.csr_matrix, vectorizer: TextVectorizer, n: int = 5) -> tuple[str, ...]:
     """Shared nouns ranked by their contribution to the TF-IDF cosine (ties: by term)."""
-    a, b = key_nouns(posting.text), key_nouns(seeker.text)
+    a, b = topic_nouns(posting.text), topic_nouns(seeker.text)
     scored: list[tuple[float, str]] = []
     for norm in sorted(set(a) & set(b)):
         surface = a[norm]

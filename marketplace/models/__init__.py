@@ -2,7 +2,9 @@
 from marketplace.models.accounts import CoordinatorArea, RecoveryCode, Role, User
 from marketplace.models.base import Base, utcnow
 from marketplace.models.organisations import SUPPORT_CENTRE_KINDS, OrgKind, Organisation
-from marketplace.models.matches import Consent, FollowUp, Match, MatchEvent, MatchMessage, MatchStatus, TrialDebrief
+from marketplace.models.matches import (
+    Consent, FollowUp, Match, MatchEvent, MatchMessage, MatchStatus, NearMiss, TrialDebrief,
+)
 from marketplace.models.postings import (
     CloseReason,
     DisclosureRequest,
@@ -55,6 +57,7 @@ __all__ = [
     "MatchEvent",
     "MatchMessage",
     "MatchStatus",
+    "NearMiss",
     "TrialDebrief",
     "Posting",
     "PostingStatus",

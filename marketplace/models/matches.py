@@ -161,3 +161,28 @@ class FollowUp(Base):
     match: Mapped[Match] = relationship()
 
     __table_args__ = (sa.UniqueConstraint("match_id", "months"),)
+
+
+class NearMiss(Base):
+    """A posting a candidate would fit but for one or two hard rules ("why not yet").
+
+    Written by the process that owns the engine (``services.near_misses``); web pages only read
+    these rows. ``rules`` is a list of ``{"check", "code", "params"}``; ``score`` is the text fit
+    (cosine × 100), used only to order the list.
+    """
+
+    __tablename__ = "near_misses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seeker_ref: Mapped[str] = mapped_column(sa.String(24))
+    candidate_profile_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("candidate_profiles.id", ondelete="CASCADE"), index=True)
+    posting_id: Mapped[int] = mapped_column(sa.ForeignKey("postings.id", ondelete="CASCADE"), index=True)
+    scheme: Mapped[str] = mapped_column(sa.String(32))
+    rules: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list)
+    score: Mapped[float] = mapped_column(default=0.0)
+    computed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    posting: Mapped[Posting] = relationship()
+
+    __table_args__ = (sa.UniqueConstraint("seeker_ref", "posting_id", "scheme"),)

@@ -327,7 +327,7 @@ class Matcher:
                 suggestions.erase_seeker(ref, scheme)
             else:
                 suggestions.store_for_seeker(engine, seeker_id, scheme)
-                _near_misses(engine, seeker_id)
+                suggestions.store_near_misses_for_seeker(engine, seeker_id)
             refs.append(ref)
         suggestions.touch(refs)
 
@@ -399,13 +399,6 @@ class Matcher:
             except Exception:  # pragma: no cover - the database went away; leases expire anyway
                 logger.exception("matcher could not release its partitions")
         logger.info("matcher %s stopped", self.name, extra={"event": "matcher.stop"})
-
-
-def _near_misses(engine: Engine | None, seeker_id: str) -> None:
-    """Near-miss notes of the seeker (``suggestions.store_near_misses_for_seeker``), when that exists."""
-    hook = getattr(suggestions, "store_near_misses_for_seeker", None)
-    if hook is not None and engine is not None:
-        hook(engine, seeker_id)
 
 
 def drain_all(**options: Any) -> int:

@@ -32,7 +32,7 @@ from marketplace.models import (
     User,
     utcnow,
 )
-from marketplace.services import matching_queue
+from marketplace.services import matching_queue, near_misses
 from marketplace.services.errors import DomainError
 
 logger = logging.getLogger(__name__)
@@ -132,6 +132,7 @@ def stop_use(user: User, note: str = "") -> None:
         profile.use_stopped_at = utcnow()
         db.session.execute(sa.delete(Match).where(Match.candidate_profile_id == profile.id,
                                                   Match.status.in_([MatchStatus.SUGGESTED, MatchStatus.ON_HOLD])))
+        near_misses.erase(profile.id)  # "why not yet" rows go with the suggestions
     db.session.add(DataRequest(user_id=user.id, kind="stop_use", note=note.strip()[:2000], completed_at=utcnow()))
     matching_queue.record_profile(profile.id)
     db.session.flush()

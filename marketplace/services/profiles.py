@@ -27,7 +27,7 @@ from marketplace.models import (
 )
 from marketplace.schemes.forms import to_storable
 from marketplace.schemes.registry import get_scheme
-from marketplace.services import matching_queue
+from marketplace.services import matching_queue, near_misses
 from marketplace.services.errors import DomainError, PermissionDenied
 from marketplace.services.text import search_key
 
@@ -219,6 +219,7 @@ def delete_account(actor: User, user: User) -> None:
     profile = db.session.scalar(sa.select(CandidateProfile).where(CandidateProfile.user_id == user_id))
     if profile is not None:
         matching_queue.record_profile(profile.id)  # the matchers forget the person in their next drain
+        near_misses.erase(profile.id)  # (the foreign key cascades too; said here, not left to the schema)
         db.session.delete(profile)
     db.session.execute(sa.delete(SavedSearch).where(SavedSearch.user_id == user_id))
     db.session.execute(sa.delete(DisclosureRequest).where(DisclosureRequest.requester_id == user_id))

@@ -23,6 +23,9 @@ from marketplace.models import (
     utcnow,
 )
 from marketplace.schemes.registry import SCHEMES
+from marketplace.services import near_misses
+# "Why not yet" rows are written where suggestions are (the matcher's apply path and rebuilds).
+from marketplace.services.near_misses import store_near_misses_for_seeker  # noqa: F401
 
 if TYPE_CHECKING:
     from marketplace.matching import Engine, Suggestion
@@ -281,11 +284,14 @@ def erase_seeker(ref: str, scheme: str) -> int:
     """The person left the scheme, stopped use or deleted the account: pending suggestions go.
 
     Decided matches stay (the privacy rules of ``privacy.stop_use`` and account deletion
-    decide what happens to those); suggested and on-hold ones are deleted.
+    decide what happens to those); suggested and on-hold ones are deleted, and so are the
+    person's near misses of the scheme.
     """
     result = db.session.execute(sa.delete(Match).where(
         Match.seeker_ref == ref, Match.scheme == scheme,
         Match.status.in_([MatchStatus.SUGGESTED, MatchStatus.ON_HOLD])).execution_options(synchronize_session=False))
+    if ref.startswith("c"):
+        near_misses.erase(int(ref[1:]), scheme)
     return result.rowcount or 0
 
 
@@ -308,7 +314,10 @@ def touch(refs: Iterable[str], moment: datetime | None = None) -> None:
 
 def rebuild_scheme(scheme: str, engine: Engine | None, k: int = TOP_K,
                    progress: Callable[[int, int], None] | None = None) -> int:
-    """Store the top-k seekers of every published need of ``scheme``; closed needs lose theirs."""
+    """Store the top-k seekers of every published need of ``scheme``; closed needs lose theirs.
+
+    Every candidate's near misses ("why not yet") of the scheme are recomputed too.
+    """
     started = utcnow()
     needs = [p for p in db.session.scalars(sa.select(Posting).where(
         Posting.status == PostingStatus.PUBLISHED, Posting.scheme == scheme).order_by(Posting.id))
@@ -322,6 +331,7 @@ def rebuild_scheme(scheme: str, engine: Engine | None, k: int = TOP_K,
                                               Match.posting_id.in_(sa.select(Posting.id).where(
                                                   Posting.status != PostingStatus.PUBLISHED)))
                        .execution_options(synchronize_session=False))
+    near_misses.store_scheme_near_misses(scheme, engine)
     touch([f"*{scheme}"], started)
     return written
 
