@@ -22,7 +22,7 @@ from marketplace.extensions import db
 from marketplace.i18n import to_jst
 from marketplace.models import Municipality, Organisation, Posting, Prefecture, Role, User
 from marketplace.presenters import posting_values
-from marketplace.schemes.fields import FieldSpec, label_of
+from marketplace.schemes.fields import IPA_EXAMS, FieldSpec, label_of
 from marketplace.schemes.registry import SCHEMES, PostingType, Scheme
 from marketplace.services import postings as posting_service
 from marketplace.services.csv_io import (
@@ -38,7 +38,7 @@ from marketplace.services.csv_io import (
     read_table,
     write_csv,
 )
-from marketplace.services.csv_values import ValueIndex, label_names
+from marketplace.services.csv_values import ValueIndex, index_of_choices, label_names
 from marketplace.services.errors import PermissionDenied
 from marketplace.services.postings import PostingData
 
@@ -237,7 +237,7 @@ class _Lookups:
 
     def choices(self, spec: FieldSpec) -> ValueIndex:
         if id(spec) not in self._choices:
-            self._choices[id(spec)] = ValueIndex.of_choices(spec.choices)
+            self._choices[id(spec)] = index_of_choices(spec.choices, exams=spec.choices == IPA_EXAMS)
         return self._choices[id(spec)]
 
     def municipalities(self, prefecture_code: str) -> list[tuple[str, str]]:

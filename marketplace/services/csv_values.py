@@ -7,6 +7,7 @@ from typing import Any
 
 from flask_babel import force_locale
 
+from marketplace.matching.qualifications import ordered_codes
 from marketplace.services.csv_io import normalise_header, split_list
 
 
@@ -52,3 +53,33 @@ class ValueIndex:
             else:
                 unknown.append(item)
         return list(dict.fromkeys(codes)), unknown
+
+
+class ExamValueIndex(ValueIndex):
+    """A cell of IPA level-4 exams: codes and labels as above, and every way people write an exam
+    (「プロジェクトマネージャ試験合格」, ＰＭ, 平成30年度 ＩＴストラテジスト試験, former names …), read by the
+    normaliser the engine and the forms share (``marketplace.matching.qualifications``). An item that
+    names no level-4 exam, or says it was not passed (「SC 午前免除」, 「PM 受験予定」), is unknown."""
+
+    def get(self, text: str) -> str | None:
+        code = super().get(text)
+        if code is not None or not text.strip():
+            return code
+        found = ordered_codes([text])
+        return found[0] if len(found) == 1 else None
+
+    def many(self, text: str) -> tuple[list[str], list[str]]:
+        codes, unknown = super().many(text)
+        still: list[str] = []
+        for item in unknown:
+            found = ordered_codes([item])
+            if found:
+                codes.extend(found)
+            else:
+                still.append(item)
+        return ordered_codes(codes), still
+
+
+def index_of_choices(choices: Iterable[tuple[str, Any]], exams: bool = False) -> ValueIndex:
+    """The value index of a coded field; ``exams`` for the IPA level-4 exam field."""
+    return (ExamValueIndex if exams else ValueIndex).of_choices(choices)
