@@ -81,6 +81,9 @@ evaluate: setup
 	$(BIN)/python -m marketplace.matching.evaluate tests/data/eval --k 10 --baselines
 	$(BIN)/python -m marketplace.matching.evaluate tests/data/eval_hard --k 10 --baselines
 	$(BIN)/python -m marketplace.matching.evaluate tests/data/eval_hard/holdout --k 10 --baselines
+	$(BIN)/python -m marketplace.matching.evaluate tests/data/eval_semantic --k 10 --baselines
+	$(BIN)/python -m marketplace.matching.evaluate tests/data/eval_semantic/holdout --k 10 --baselines
+	$(BIN)/python -m marketplace.matching.evaluate tests/data/eval_ruletwin --k 10 --baselines
 
 # Security audit: bandit over the application code (accepted findings carry `# nosec` with a reason),
 # then pip-audit over every pin of constraints.txt. A vulnerable pin fails; so does a package that

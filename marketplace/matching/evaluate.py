@@ -6,13 +6,14 @@ import json
 import os
 import random
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from marketplace.matching.engine import DEFAULT_WORD_CHANNEL, Engine
 from marketplace.matching.io import Qrels, read_dir
 from marketplace.matching.metrics import judged_queries, mean_metrics
 from marketplace.matching.records import PostingRecord, SeekerRecord
 from marketplace.matching.rules import evaluate_pair, overall_status
-from marketplace.matching.scoring import Weights
+from marketplace.matching.scoring import BLEND_FILE, Weights
 from marketplace.matching.text import word_tokens
 
 Rankings = dict[str, list[str]]
@@ -100,6 +101,12 @@ def pg_trgm_rankings(url: str, seekers: Sequence[SeekerRecord], postings: Sequen
     return out
 
 
+def grid_best_weights() -> Weights:
+    """The blend ``fit_blend`` found best on the development sets (kept in blend.json, not used by default)."""
+    record = json.loads(BLEND_FILE.read_text(encoding="utf-8"))
+    return replace(Weights(), **record["grid_best"]["weights"])
+
+
 def rule_violations(rankings: Rankings, seekers: Sequence[SeekerRecord], postings: Sequence[PostingRecord],
                     k: int) -> int:
     """Suggested pairs (top-k) that a hard rule rules out."""
@@ -131,6 +138,9 @@ def evaluate(directory: str, k: int = 10, baselines: bool = False) -> dict[str, 
             "char_only": lambda q: engine_rankings(seekers, postings, q, word_channel=False, meaning=False),
             "meaning_only": lambda q: engine_rankings(seekers, postings, q, weights=Weights(t_char=0.0)),
             "no_role_cues": lambda q: engine_rankings(seekers, postings, q, weights=Weights(role_keep=1.0)),
+            "rules_and_structure_only": lambda q: engine_rankings(seekers, postings, q,
+                                                                  weights=Weights(t_char=0.0, t_meaning=0.0)),
+            "grid_best_blend": lambda q: engine_rankings(seekers, postings, q, weights=grid_best_weights()),
             "with_word_channel": lambda q: engine_rankings(seekers, postings, q, word_channel=True),
             "word_vector_average": lambda q: word_vector_rankings(seekers, postings, q),
             "one_way": lambda q: engine_rankings(seekers, postings, q, reciprocal=False),

@@ -1,12 +1,17 @@
 """Reciprocal score: posting-side fit and seeker-side fit combined by harmonic mean into 0–100."""
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
 Columns = dict[str, np.ndarray]
 _REMOTE, _ONSITE, _EITHER = 0, 1, 2
+#: The text blend chosen on the development judgements by ``fit_blend`` (data, never fitted at run time).
+BLEND_FILE = Path(__file__).with_name("blend.json")
+_BLEND: dict[str, float] = json.loads(BLEND_FILE.read_text(encoding="utf-8"))["weights"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,10 +20,11 @@ class Weights:
 
     text_scale: float = 0.5
     # text similarity = t_char * char cosine + t_meaning * max(meaning cosine, 0) (meaning channel on),
-    # times role_keep when the seeker shows a role the posting does not ask for (cues.py)
-    t_char: float = 1.0
-    t_meaning: float = 0.6
-    role_keep: float = 0.35
+    # times role_keep when the seeker shows a role the posting does not ask for (cues.py); the three
+    # come from blend.json (fit_blend.py)
+    t_char: float = _BLEND["t_char"]
+    t_meaning: float = _BLEND["t_meaning"]
+    role_keep: float = _BLEND["role_keep"]
     # posting side: how well the seeker fits the posting's needs
     p_text: float = 0.45
     p_skills: float = 0.2
