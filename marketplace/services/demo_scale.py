@@ -11,6 +11,11 @@ Tops the database up to a number of candidates and postings (totals, demo conten
   with the demo password and the demo TOTP secret, so that a load test can sign in several
   coordinators at once (each one-time code is accepted once per account).
 
+Bulk INSERTs bypass the use cases, so the matching changes they would have recorded are recorded
+here instead, in the same transaction: one ``rebuild`` per scheme that gained candidates or postings
+(one change per row would make the matcher score 100k people one by one; a rebuild refits once and
+stores every need's suggestions). ``flask match refresh`` afterwards covers them too.
+
 Every synthetic account shares one Argon2 hash of the demo password (computed once). Rows are
 written in batches with multi-row INSERTs, so ten thousand candidates take seconds, not minutes.
 Content is drawn from ``random.Random`` seeded per row number, so it is the same on every run and
@@ -47,7 +52,7 @@ from marketplace.models import (
 )
 from marketplace.schemes.forms import to_storable
 from marketplace.schemes.registry import SCHEMES, get_scheme
-from marketplace.services import demo, postings
+from marketplace.services import demo, matching_queue, postings
 from marketplace.services.passwords import hash_password
 from marketplace.services.profiles import VISIBILITY_TEXT_VERSION
 from marketplace.services.text import search_key
@@ -271,14 +276,14 @@ def _synthetic_posting(number: int, templates: list[tuple[OrgKind, demo.PostingP
     return posting
 
 
-def add_postings(target: int, shared_hash: _SharedHash, today: date) -> tuple[int, int]:
+def add_postings(target: int, shared_hash: _SharedHash, today: date) -> tuple[int, int, set[str]]:
     """Add published synthetic postings until the database holds ``target`` postings.
 
-    Returns (organisations added, postings added).
+    Returns (organisations added, postings added, their schemes).
     """
     missing = target - _count(sa.select(sa.func.count()).select_from(Posting))
     if missing <= 0:
-        return 0, 0
+        return 0, 0, set()
     orgs, members, orgs_added = ensure_organisations(shared_hash)
     synthetic_org_ids = [o.id for o in orgs.values()]
     first = _count(sa.select(sa.func.count()).where(Posting.organisation_id.in_(synthetic_org_ids))) + 1
@@ -286,10 +291,13 @@ def add_postings(target: int, shared_hash: _SharedHash, today: date) -> tuple[in
     munis = _municipalities_by_prefecture()
     now = utcnow()
     numbers = list(range(first, first + missing))
+    schemes: set[str] = set()
     for chunk in _chunks(numbers, 500):
-        db.session.add_all([_synthetic_posting(n, templates, today, orgs, members, munis, now) for n in chunk])
+        added = [_synthetic_posting(n, templates, today, orgs, members, munis, now) for n in chunk]
+        schemes.update(p.scheme for p in added)
+        db.session.add_all(added)
         db.session.flush()
-    return orgs_added, missing
+    return orgs_added, missing, schemes
 
 
 # --- coordinators for the load test ----------------------------------------------------------
@@ -319,8 +327,11 @@ def scale_demo(candidates: int, postings_total: int, coordinators: int = 20, tod
     today = today or date.today()
     shared_hash = _SharedHash()
     candidates_added = add_candidates(candidates, shared_hash, today)
-    orgs_added, postings_added = add_postings(postings_total, shared_hash, today)
+    orgs_added, postings_added, posting_schemes = add_postings(postings_total, shared_hash, today)
     coordinators_added = add_coordinators(coordinators, shared_hash)
+    changed = set(posting_schemes) | (set(matching_queue.candidate_schemes()) if candidates_added else set())
+    if changed:  # in the caller's transaction, like every other matching change
+        matching_queue.record_rebuild(sorted(changed))
     report = ScaleReport(candidates_added, orgs_added, postings_added, coordinators_added,
                          round(time.perf_counter() - started, 1))
     logger.info("scaled demo data: %s", report, extra={"event": "seed.scale"})
