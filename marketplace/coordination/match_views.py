@@ -27,7 +27,7 @@ from marketplace.matches.forms import (
 from marketplace.models import FollowUp, Match, Prefecture, Role
 from marketplace.schemes.registry import SCHEMES, get_scheme
 from marketplace.services import postings as posting_service
-from marketplace.services import pipeline, pipeline_notices, privacy
+from marketplace.services import matching_queue, pipeline, pipeline_notices, privacy
 from marketplace.services.errors import DomainError
 
 PER_PAGE = 25
@@ -68,8 +68,17 @@ def match_queue() -> str:
     """Suggested matches in the area, interest first then by score, with filters."""
     filters = _queue_filters()
     page = db.paginate(pipeline.review_queue(current_user, filters), per_page=PER_PAGE, error_out=False)
+    if filters.scheme:
+        schemes = [filters.scheme]
+    elif current_user.role == Role.ADMIN:
+        schemes = list(SCHEMES)
+    else:
+        schemes = sorted({a.scheme for a in current_user.areas})
+    pending, fresh_at, computed = matching_queue.freshness_of_queue(
+        schemes, [(m.posting_id, m.seeker_ref, m.scheme) for m in page.items])
     return render_template("coordination/match_queue.html", page=page, filters=filters, bulk_form=BulkForm(),
-                           schemes=SCHEMES, prefectures=_area_prefectures())
+                           schemes=SCHEMES, prefectures=_area_prefectures(), pending=pending, fresh_at=fresh_at,
+                           computed=computed)
 
 
 @bp.post("/matches/bulk")

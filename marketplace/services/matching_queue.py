@@ -103,3 +103,34 @@ def freshness_of_profile(profile_id: int | None, schemes: Iterable[str]) -> tupl
 def freshness_of_posting(posting: Posting) -> tuple[bool, datetime | None]:
     found = computed_at_many([posting_ref(posting), f"*{posting.scheme}"])
     return posting_pending(posting.id), max(found.values(), default=None)
+
+
+def pending_changes(schemes: Iterable[str]) -> int:
+    """How many changed people and postings of these schemes wait for a matcher (a rebuild counts once)."""
+    schemes = list(dict.fromkeys(schemes))
+    if not schemes:
+        return 0
+    waiting = sa.select(MatchingChange.kind, MatchingChange.ref_id).where(
+        MatchingChange.scheme.in_(schemes)).distinct().subquery()
+    return db.session.scalar(sa.select(sa.func.count()).select_from(waiting)) or 0
+
+
+def freshness_of_queue(schemes: Iterable[str], rows: Iterable[tuple[int, str, str]]
+                       ) -> tuple[int, datetime | None, dict[tuple[int, str], datetime]]:
+    """For a coordinator's queue: (changes of ``schemes`` still queued, when the latest suggestion shown
+    or scheme rebuild was computed, per (posting id, seeker ref) when that row was last computed).
+
+    ``rows`` are (posting id, seeker ref, scheme) of the suggestions on the page; a row counts as
+    computed when its need, its seeker or its whole scheme was, whichever is latest. Two queries.
+    """
+    schemes = list(dict.fromkeys(schemes))
+    rows = list(rows)
+    found = computed_at_many([f"p{p}" for p, _s, _c in rows] + [s for _p, s, _c in rows]
+                             + [f"*{c}" for _p, _s, c in rows] + [f"*{c}" for c in schemes])
+    per_row: dict[tuple[int, str], datetime] = {}
+    for posting_id, seeker_ref, scheme in rows:
+        moments = [found[r] for r in (f"p{posting_id}", seeker_ref, f"*{scheme}") if r in found]
+        if moments:
+            per_row[(posting_id, seeker_ref)] = max(moments)
+    latest = max(list(per_row.values()) + [found[f"*{c}"] for c in schemes if f"*{c}" in found], default=None)
+    return pending_changes(schemes), latest, per_row
