@@ -77,12 +77,68 @@ def format_datetime(value: datetime | None, language: str | None = None) -> str:
     return f"{format_date(local.date(), language)} {local:%H:%M}"
 
 
+def datetime_attribute(value: date | datetime | None) -> str:
+    """A machine-readable ``<time datetime>`` value: whole seconds in JST, e.g. ``2026-11-27T09:05:00+09:00``."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return to_jst(value).replace(microsecond=0).isoformat()
+    return value.isoformat()
+
+
+def format_period(start: date | datetime | None, end: date | datetime | None, language: str | None = None) -> str:
+    """A date range in the site's one date style, with an honest text when a bound is missing.
+
+    ``2026年11月6日〜2027年1月5日`` / ``2026-11-06 to 2027-01-05``; ``期間未定`` / ``Dates not set`` when
+    neither bound is known.
+    """
+    from flask_babel import gettext as _
+
+    start, end = _as_day(start), _as_day(end)
+    if start is None and end is None:
+        return _("期間未定")
+    if end is None:
+        return _("%(start)sから（終了日未定）", start=format_date(start, language))
+    if start is None:
+        return _("%(end)sまで（開始日未定）", end=format_date(end, language))
+    return _("%(start)s〜%(end)s", start=format_date(start, language), end=format_date(end, language))
+
+
+def _as_day(value):
+    """Dates stored as ISO text (scheme details) are dates too; empty text is no date."""
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip()) if value.strip() else None
+        except ValueError:
+            return None
+    return value
+
+
+#: Scores of the matching engine are on a 0–100 scale (``marketplace/matching/README.md``).
+SCORE_SCALE = 100
+
+
+def format_score(value: float | int | None, *, label: bool = True) -> str:
+    """A match score as a whole number on its stated scale: ``適合度 71 / 100`` (``71 / 100`` without label)."""
+    from flask_babel import gettext as _
+
+    if value is None:
+        return _("適合度なし") if label else "—"
+    number = max(0, min(SCORE_SCALE, int(round(float(value)))))
+    if label:
+        return _("適合度 %(score)d / %(scale)d", score=number, scale=SCORE_SCALE)
+    return _("%(score)d / %(scale)d", score=number, scale=SCORE_SCALE)
+
+
 def register_template_helpers(app: Flask) -> None:
     """Expose the formatters as Jinja filters and globals."""
     from marketplace.schemes import SCHEME_NAMES, scheme_name
 
     app.jinja_env.filters["date_ja"] = format_date
     app.jinja_env.filters["datetime_jst"] = format_datetime
+    app.jinja_env.filters["datetime_attr"] = datetime_attribute
+    app.jinja_env.filters["period"] = lambda start, end=None: format_period(start, end)
+    app.jinja_env.filters["score"] = format_score
     app.jinja_env.filters["fiscal_year"] = lambda d: reiwa_fiscal_year_label(
         fiscal_year(to_jst(d).date() if isinstance(d, datetime) else d), current_language()
     )
@@ -93,6 +149,12 @@ def register_template_helpers(app: Flask) -> None:
 
     app.jinja_env.globals["rows_for"] = rows_for
     app.jinja_env.globals["posting_values"] = posting_values
+    from marketplace.presenters import prefecture_groups, search_conditions
+
+    app.jinja_env.globals["prefecture_groups"] = lambda choices: prefecture_groups(list(choices), current_language())
+
+    app.jinja_env.globals["search_conditions"] = lambda target, params: search_conditions(
+        target, params or {}, current_language())
     from marketplace.reasons import reason_label
 
     app.jinja_env.globals["reason_label"] = reason_label

@@ -25,7 +25,7 @@ logger = logging.getLogger(__name__)
 #: tokens are created on role-protected pages). Every other page (coordination, admin, …) needs it.
 SECOND_FACTOR_EXEMPT_BLUEPRINTS = frozenset({"auth", "public", "api"})
 #: Endpoints whose responses may be cached although the visitor is signed in (public files).
-CACHEABLE_ENDPOINTS = frozenset({"static"})
+CACHEABLE_ENDPOINTS = frozenset({"static", "public.favicon"})
 
 
 def init_app(app: Flask) -> None:

@@ -6,9 +6,9 @@ bp = Blueprint("candidates", __name__)
 
 @bp.context_processor
 def _privacy_labels() -> dict[str, object]:
-    from marketplace.candidates.privacy_labels import privacy_label
+    from marketplace.candidates.privacy_labels import consent_value_label, privacy_label
 
-    return {"privacy_label": privacy_label}
+    return {"privacy_label": privacy_label, "consent_value_label": consent_value_label}
 
 
 from marketplace.candidates import views  # noqa: E402,F401

@@ -46,7 +46,7 @@ class ProfileForm(FlaskForm):
     display_name = StringField(_l("表示名"), validators=[required(), max_length(100), CleanText()], filters=[strip_text])
     residence_prefecture = SelectField(_l("お住まいの都道府県"), choices=[], validators=[Optional()])
     work_prefectures = UniqueSelectMultipleField(_l("働ける・移住できる都道府県"), choices=[], validators=[Optional()],
-                                           description=_l("Ctrlキー（Macは⌘）を押しながら複数選べます。"))
+                                                 description=_l("当てはまる都道府県にすべてチェックを入れてください（地方ごとにまとめています）。"))
     remote = RadioField(_l("リモートワークの希望"), choices=[
         ("remote", _l("リモートを希望")), ("either", _l("どちらでもよい")), ("onsite", _l("現地で働きたい")),
     ], default="either")

@@ -17,3 +17,22 @@ LABELS = {
 def privacy_label(kind: str, code: str) -> object:
     """The label of ``code`` in table ``kind`` (the code itself when unknown)."""
     return LABELS.get(kind, {}).get(code, code)
+
+
+def consent_value_label(kind: str, value: str) -> str:
+    """A consent record's stored value in words (``match:12:accepted`` → 「紹介 #12 を承諾」)."""
+    from flask_babel import gettext as _
+
+    parts = (value or "").split(":")
+    if kind == "profile_visibility":
+        from marketplace.candidates.forms import VISIBILITY_CHOICES
+
+        return str(dict(VISIBILITY_CHOICES).get(value, value))
+    if kind == "introduction" and len(parts) == 3 and parts[0] == "match" and parts[1].isdigit():
+        if parts[2] == "accepted":
+            return _("紹介 #%(id)s を承諾", id=parts[1])
+        if parts[2] == "declined":
+            return _("紹介 #%(id)s を辞退", id=parts[1])
+    if kind == "succession_nda" and len(parts) == 2 and parts[0] == "match" and parts[1].isdigit():
+        return _("紹介 #%(id)s", id=parts[1])
+    return value

@@ -69,6 +69,11 @@ def edit_profile() -> Response | tuple[str, int]:
     prefectures = reference.prefecture_choices(current_language())
     form.residence_prefecture.choices = [("", _("選択してください"))] + prefectures
     form.work_prefectures.choices = prefectures
+    if request.method == "POST" and "add_career" in request.form:
+        # "One more career row" without JavaScript: the same form again with an empty row, nothing saved.
+        if len(form.careers) < (form.careers.max_entries or 10):
+            form.careers.append_entry()
+        return render_template("candidates/profile.html", form=form)
     if form.validate_on_submit():
         try:
             data = form.to_data()
@@ -98,6 +103,13 @@ def opt_in(code: str) -> Response | tuple[str, int]:
     data = None
     if request.method == "GET" and existing is not None:
         data = {spec.name: from_storable(spec, existing.details.get(spec.name)) for spec in scheme.candidate_fields}
+    # Asked once: what the profile already says (hours, fee, IPA exams) fills the scheme's form.
+    from_profile = _opt_in_values_from_profile(profile, scheme)
+    if request.method == "GET":
+        data = dict(data or {})
+        for name, value in from_profile.items():
+            if data.get(name) in (None, "", []):
+                data[name] = value
     form = opt_in_form_class(scheme)(data=data)
     if form.validate_on_submit():
         values = {spec.name: getattr(form, spec.name).data for spec in scheme.candidate_fields}
@@ -109,8 +121,8 @@ def opt_in(code: str) -> Response | tuple[str, int]:
     return render_template("candidates/opt_in.html", form=form, scheme=scheme, joined=existing is not None,
                            leave_form=ButtonForm(), eligibility=verdict,
                            eligibility_rule=eligibility.rule_text() if code == eligibility.ACCELERATOR else None,
-                           situation=eligibility.situation_text(verdict) if verdict else None
-                           ), 400 if form.is_submitted() else 200
+                           situation=eligibility.situation_text(verdict) if verdict else None,
+                           from_profile=from_profile), 400 if form.is_submitted() else 200
 
 
 def _flash_joined(scheme, profile) -> None:
@@ -127,6 +139,21 @@ def _flash_joined(scheme, profile) -> None:
         flash(_("「%(scheme)s」に参加しましたが、参加の要件（実務経験%(years)d年以上、またはIPA高度試験の合格）を"
                 "満たしていないため、要件を満たすまでアクセラレータの募集は提案されません（現在：%(now)s）。",
                 scheme=name, years=eligibility.MIN_YEARS, now=eligibility.situation_text(verdict)), "warning")
+
+
+#: Opt-in fields that the profile also asks for: opt-in field name -> profile attribute.
+PROFILE_SHARED_FIELDS = {"hours_per_month": "hours_per_month", "monthly_fee_min": "compensation_min",
+                         "exams": "qualifications"}
+
+
+def _opt_in_values_from_profile(profile, scheme) -> dict:
+    names = {spec.name for spec in scheme.candidate_fields}
+    values = {}
+    for field_name, attribute in PROFILE_SHARED_FIELDS.items():
+        value = getattr(profile, attribute, None)
+        if field_name in names and value not in (None, "", []):
+            values[field_name] = list(value) if isinstance(value, list) else value
+    return values
 
 
 @bp.route("/schemes/<code>/leave", methods=["POST"])

@@ -74,6 +74,7 @@ class FundingAssessment:
     outside_fiscal_years: bool
     conditions: dict[str, object]
     sources: tuple[tuple[int, int], ...]
+    document: object = None  # marketplace.funding.programmes.SourceDocument
 
     @property
     def applies(self) -> bool | None:
@@ -197,7 +198,7 @@ def assess_programme(p: Programme, inputs: FundingInputs, fiscal_year: int) -> F
         max_share_yen=_max_share(p, figures), per=p.per, unmet=tuple(unmet), unknown=tuple(unknown),
         missing_costs=tuple(missing), notes=_notes(p, inputs), fiscal_year=fiscal_year,
         valid_from=figures.valid_from, valid_until=figures.valid_until, outside_fiscal_years=outside,
-        conditions=dict(p.conditions), sources=p.sources,
+        conditions=dict(p.conditions), sources=p.sources, document=p.document,
     )
 
 

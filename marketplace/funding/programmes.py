@@ -88,6 +88,7 @@ class Programme:
     params: Mapping[str, Any] = field(default_factory=dict)
     in_suggestions: bool = True
     sources: tuple[tuple[int, int], ...] = ()
+    document: "SourceDocument | None" = None
 
     @property
     def valid_from(self) -> int | None:
@@ -114,6 +115,16 @@ class Programme:
     def latest_figures(self) -> Figures:
         """The figures of the most recent period (what the engine reports)."""
         return max(self.figures, key=lambda f: (f.valid_from or 0, f.valid_until or 10_000))
+
+
+@dataclass(frozen=True, slots=True)
+class SourceDocument:
+    """A document of the briefing, by its official title and publisher (what a person can look up)."""
+
+    title: str
+    publisher: str
+    briefing: str = ""
+    as_of: dt.date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,7 +177,7 @@ def _optional_set(raw: Mapping[str, Any], key: str) -> frozenset[str] | None:
     return frozenset(raw[key]) if key in raw else None
 
 
-def _programme(raw: Mapping[str, Any]) -> Programme:
+def _programme(raw: Mapping[str, Any], documents: Mapping[str, SourceDocument] | None = None) -> Programme:
     code = raw.get("code")
     if not code:
         raise ValueError("a funding programme needs a code")
@@ -180,9 +191,31 @@ def _programme(raw: Mapping[str, Any]) -> Programme:
         cap_basis=raw.get("cap_basis"), conditions=dict(raw.get("conditions", {})), notes=tuple(raw.get("notes", ())),
         params=dict(raw.get("params", {})), in_suggestions=bool(raw.get("in_suggestions", True)),
         sources=tuple((int(a), int(b)) for a, b in raw.get("sources", ())),
+        document=_document(code, raw, documents or {}),
     )
     _validate(programme)
     return programme
+
+
+def _document(code: str, raw: Mapping[str, Any], documents: Mapping[str, SourceDocument]) -> SourceDocument | None:
+    key = raw.get("document")
+    if key is None:
+        return None
+    if key not in documents:
+        raise _fail(code, f"unknown document {key!r} (declare it under [documents])")
+    return documents[key]
+
+
+def _documents(data: Mapping[str, Any]) -> dict[str, SourceDocument]:
+    as_of = data.get("as_of")
+    briefing = str(data.get("briefing", ""))
+    out = {}
+    for key, raw in dict(data.get("documents", {})).items():
+        if not raw.get("title"):
+            raise ValueError(f"document {key!r} needs a title")
+        out[key] = SourceDocument(str(raw["title"]), str(raw.get("publisher", "")), briefing,
+                                  as_of if isinstance(as_of, dt.date) else None)
+    return out
 
 
 def _validate(p: Programme) -> None:
@@ -212,7 +245,8 @@ def _validate(p: Programme) -> None:
 
 def parse_catalogue(data: Mapping[str, Any]) -> Catalogue:
     """Build the catalogue from the parsed TOML (raises ``ValueError`` on a malformed entry)."""
-    programmes = tuple(_programme(raw) for raw in data.get("programme", ()))
+    documents = _documents(data)
+    programmes = tuple(_programme(raw, documents) for raw in data.get("programme", ()))
     codes = [p.code for p in programmes]
     if len(codes) != len(set(codes)):
         raise ValueError("funding programme codes must be unique")

@@ -49,6 +49,14 @@ def _latest_across_schemes(limit: int) -> list[Posting]:
     return latest[:limit]
 
 
+@bp.route("/favicon.ico")
+def favicon() -> Response:
+    """Browsers ask for /favicon.ico on their own (before reading the page's icon link): the site's icon."""
+    response = current_app.send_static_file("favicon.svg")
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
 @bp.route("/language", methods=["POST"])
 def set_language() -> Response | tuple[str, int]:
     """Switch the interface language; remembered on the account when signed in."""

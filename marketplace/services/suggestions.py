@@ -60,7 +60,8 @@ def seeker_from_opt_in(profile: CandidateProfile, opt_in: SchemeOptIn) -> Seeker
         categories=tuple(categories), work_prefectures=tuple(profile.work_prefectures or ()),
         employment_forms=tuple(d.get("employment_forms") or profile.employment_forms or ()),
         years_experience=d.get("years_experience"), qualifications=tuple(qualifications),
-        claims_equivalent=bool(d.get("claims_equivalent")), monthly_fee_min=d.get("monthly_fee_min"),
+        claims_equivalent=bool(d.get("claims_equivalent")), monthly_fee_min=d.get("monthly_fee_min") if d.get("monthly_fee_min") is not None
+        else profile.compensation_min,
         hours_per_month=d.get("hours_per_month") or profile.hours_per_month, available_from=profile.available_from,
     )
 

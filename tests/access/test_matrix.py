@@ -26,7 +26,7 @@ ADMIN = frozenset({"admin"})
 POLICY: dict[str, frozenset[str]] = {
     # public pages
     "public.home": ALL, "public.postings": ALL, "public.posting_detail": ALL, "public.municipalities": ALL,
-    "public.scheme_landing": ALL, "public.accelerator_status": ALL, "public.set_language": ALL,
+    "public.scheme_landing": ALL, "public.accelerator_status": ALL, "public.set_language": ALL, "public.favicon": ALL,
     "public.saved_searches": SIGNED_IN, "public.delete_saved_search": frozenset({"candidate_a"}),
     "api_pages.docs": ALL,
     # accounts

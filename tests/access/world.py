@@ -6,6 +6,7 @@ between them in coordinator A's area. The "B" people are the same roles looking 
 from __future__ import annotations
 
 import re
+from datetime import date
 from dataclasses import dataclass, field
 
 import pyotp
@@ -92,9 +93,12 @@ def build_world() -> World:
     pipeline.respond(users["candidate_a"], match, True)
     pipeline.respond(users["member_a"], match, True)
     pipeline.advance(users["coordinator_a"], match, "in_talks")
+    # Timeline events whose stored notes are machine-made (shown in words: tests/access/test_visible_text.py).
+    pipeline.set_next_step(users["coordinator_a"], match, "初回の打合せ", date(2026, 12, 1))
+    pipeline.set_details(users["coordinator_a"], match, appointment_status="appointed")
     pipeline.advance(users["coordinator_a"], match, "agreed", outcome="hired")
     follow_up = pipeline.follow_ups(match)[0]
-    search = SavedSearch(user_id=users["candidate_a"].id, name="高知のDX", target="postings", params={"q": "DX"})
+    search = SavedSearch(user_id=users["candidate_a"].id, name="高知のDX", target="postings", params={"q": "DX", "scheme": "accelerator", "remote": "remote"})
     db.session.add(search)
     db.session.commit()
     world.users = {k: u.id for k, u in users.items()}

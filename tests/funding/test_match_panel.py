@@ -157,7 +157,9 @@ def test_panel_renders_figures_conditions_and_years(app) -> None:
     assert "満たしていない条件" in html and "契約期間が5か月以内であること" in html
     assert "確認が必要な条件" in html and "プロ人材拠点を通じた案件であること" in html
     assert "¥500,000（50万円）" in html and "令和7年度〜（終わりの記載なし）" in html
-    assert "3898–3931" in html and "凡例" in html and "2026年1月27日" in html
+    # The source is named by its official title, not by line numbers of the briefing text.
+    assert "「プロフェッショナル人材事業について」" in html and "3898" not in html
+    assert "凡例" in html and "2026年1月27日" in html
 
     special = FundingInputs(scheme="accelerator", posting_type="position", employment_form="part_time",
                             annual_personnel_cost_yen=30_000_000)
