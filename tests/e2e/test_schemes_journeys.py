@@ -140,7 +140,9 @@ def test_candidate_builds_a_full_profile_and_opts_into_two_schemes(page: Page, i
 
     click_and_check(page, page.get_by_role("link", name="プロフィールを編集"))
     page.get_by_label("お住まいの都道府県").select_option(label="東京都")
-    page.get_by_label("働ける・移住できる都道府県").select_option(label=["高知県", "愛媛県"])
+    shikoku = page.get_by_role("group", name="働ける・移住できる都道府県").get_by_role("group", name="四国")
+    shikoku.get_by_label("高知県").check()
+    shikoku.get_by_label("愛媛県").check()
     page.get_by_role("group", name="リモートワークの希望").get_by_label("どちらでもよい").check()
     page.get_by_label("開始可能日").fill("2027-04-01")
     page.get_by_label("月に使える時間").fill("40")
