@@ -126,7 +126,9 @@ def search_postings(page: Page, keyword: str, selects: dict[str, str]) -> None:
     form.get_by_label("キーワード").fill(keyword)
     for label, option in selects.items():
         form.get_by_label(label, exact=True).select_option(label=option)
-    click_and_check(page, form.get_by_role("button", name="検索"))
+    # The folded filter panel has a button of its own (「この条件で検索」); both submit the one form.
+    button = form.get_by_role("button", name="この条件で検索" if selects else "検索", exact=True)
+    click_and_check(page, button)
 
 
 # --- the journeys ---------------------------------------------------------------------
