@@ -6,13 +6,15 @@ Run by ``make load`` (SQLite) and ``make load-pg`` (PostgreSQL). Steps:
    ``load_<random>`` created on the server of ``LOAD_PG_URL`` and dropped at the end;
 2. ``flask db upgrade``, ``seed reference``, ``seed demo``, ``seed scale``, ``match refresh``,
    ``seed pipeline`` and ``ANALYZE`` (each step timed);
-3. gunicorn with several sync workers on a free port of 127.0.0.1, login limits raised (a load
-   test signs dozens of people in from one address);
+3. a matcher (``flask match worker``) that applies the changes the writes queue, and gunicorn
+   with several sync workers on a free port of 127.0.0.1, login limits raised (a load test signs
+   dozens of people in from one address);
 4. locust, headless, for a bounded time (``tests/load/locustfile.py``); statistics are reset once
    every simulated user has signed in (see the locustfile), so the deliberately slow Argon2
    sign-ins do not weigh on the browsing figures;
-5. a table of requests per second, p50 and p95 per page and overall; exit status 1 when any
-   request failed or the locustfile raised, 0 otherwise (the p95 target is reported, not enforced).
+5. a table of requests per second, p50 and p95 per page and overall, and the matching changes
+   still queued at the end; exit status 1 when any request failed or the locustfile raised, 0
+   otherwise (the p95 target is reported, not enforced).
 
 Only 127.0.0.1 is ever contacted. Everything started is stopped, and the database removed, also on
 failure or Ctrl-C.
@@ -33,6 +35,7 @@ import tempfile
 import time
 import urllib.request
 from contextlib import ExitStack, closing
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -203,6 +206,48 @@ class Gunicorn:
         log("gunicorn stopped")
 
 
+class MatcherProcess:
+    """``flask match worker`` beside gunicorn (stopped with SIGTERM: it hands its partitions back)."""
+
+    def __init__(self, env: dict[str, str], log_path: Path) -> None:
+        self.env, self.log_path = env, log_path
+
+    def __enter__(self) -> MatcherProcess:
+        self._log = self.log_path.open("w")
+        self.process = subprocess.Popen([str(BIN / "flask"), "match", "worker"], cwd=ROOT,
+                                        env={**self.env, "LOG_LEVEL": "INFO"}, stdout=self._log,
+                                        stderr=subprocess.STDOUT)
+        log("matcher started (flask match worker)")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self._log.close()
+        log("matcher stopped")
+
+
+def matching_state(database_url: str, since: datetime) -> tuple[int, int]:
+    """(matching changes still queued, people and postings whose suggestions were computed since ``since``)."""
+    import sqlalchemy as sa
+
+    sys.path.insert(0, str(ROOT))
+    from marketplace.models import MatchingChange, MatchingFreshness
+
+    engine = sa.create_engine(database_url)
+    with engine.connect() as conn:
+        waiting = conn.execute(sa.select(sa.func.count()).select_from(MatchingChange)).scalar() or 0
+        fresh = conn.execute(sa.select(sa.func.count()).select_from(MatchingFreshness).where(
+            MatchingFreshness.computed_at >= since, ~MatchingFreshness.ref.startswith("*"))).scalar() or 0
+    engine.dispose()
+    return waiting, fresh
+
+
 def run_locust(env: dict[str, str], base: str, args: argparse.Namespace, folder: Path) -> int:
     command = [str(BIN / "locust"), "-f", str(LOCUSTFILE), "--headless", "--host", base,
                "-u", str(args.users), "-r", str(args.spawn_rate), "-t", args.run_time,
@@ -270,8 +315,13 @@ def main(argv: list[str] | None = None) -> int:
         if not args.reuse_database:
             timings = build_database(env, args, coordinators)
             log("database built in {:.0f} s ({})".format(sum(timings.values()), args.database))
+        matcher = stack.enter_context(MatcherProcess(env, folder / "matcher.log"))
         base = stack.enter_context(Gunicorn(env, free_port(), args.workers, folder / "gunicorn.log"))
+        started = datetime.now(UTC)
         code = run_locust(env, base, args, folder)
+        waiting, fresh = matching_state(database_url, started)
+        log(f"matching: {fresh} people/postings given fresh suggestions during the run, "
+            f"{waiting} changes still queued at its end (matcher {'running' if matcher.process.poll() is None else 'DEAD'})")
         if not (folder / "stats_stats.csv").exists():
             sys.stderr.write((folder / "locust.log").read_text())
             return 1

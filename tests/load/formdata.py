@@ -75,7 +75,7 @@ class _Parser(HTMLParser):
                 self._fields.append((self._select, self._select_first))
             self._select = None
         elif tag == "textarea" and self._textarea is not None and self._fields is not None:
-            self._fields.append((self._textarea, self._text.removeprefix("\n")))
+            self._fields.append((self._textarea, self._text.removeprefix("\r").removeprefix("\n")))
             self._textarea = None
         elif tag == "form" and self._fields is not None:
             self.forms.append((self._action, self._fields))
@@ -92,13 +92,15 @@ class _Parser(HTMLParser):
 
 
 def form_fields(html: str, action: str | None = None, having: str | None = None) -> list[tuple[str, str]]:
-    """The fields of the page's first form whose action ends with ``action`` (any form when None)
-    and that has a field named ``having``. Raises ``LookupError`` when there is none."""
+    """The fields of the page's first form that posts to ``action`` (no action attribute: to the page
+    itself, which ``action`` names; any form when None) and has a field named ``having``.
+    Raises ``LookupError`` when there is none."""
     parser = _Parser(action)
     parser.feed(html)
     parser.close()
     for form_action, fields in parser.forms:
-        if action is not None and not (form_action or "").split("?")[0].endswith(action):
+        path = (form_action or "").split("?")[0]
+        if action is not None and path and not path.endswith(action):
             continue
         if having is not None and having not in {name for name, _value in fields}:
             continue
