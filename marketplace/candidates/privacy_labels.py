@@ -8,7 +8,9 @@ LABELS = {
               "profile": _l("プロフィール"), "firm_identity": _l("事業者名")},
     "basis": {"consent:introduction": _l("紹介への同意"), "consent:profile_visibility": _l("プロフィールの公開範囲の設定")},
     "consent": {"introduction": _l("紹介への回答"), "succession_nda": _l("秘密保持の誓約"),
-                "profile_visibility": _l("プロフィールの公開範囲"), "terms": _l("利用規約")},
+                "profile_visibility": _l("プロフィールの公開範囲"), "terms": _l("利用規約"),
+                "name_visibility": _l("お名前の公開範囲"), "contact_visibility": _l("連絡先の公開範囲"),
+                "career_visibility": _l("職歴の公開範囲"), "intro_visibility": _l("自己紹介の公開範囲")},
     "request": {"correction": _l("訂正"), "stop_use": _l("利用停止"), "resume_use": _l("利用再開"),
                 "deletion": _l("削除")},
 }

@@ -28,7 +28,7 @@ from marketplace.models.notifications import (
     SchedulerRun,
 )
 from marketplace.models.privacy import AuditEvent, ConsentRecord, DataRequest, DisclosureRecord, SavedSearch
-from marketplace.models.profiles import CandidateProfile, CareerEntry, SchemeOptIn, Visibility
+from marketplace.models.profiles import CandidateProfile, CareerEntry, FieldVisibility, SchemeOptIn, Visibility
 from marketplace.models.reference import Municipality, Prefecture, SuccessionCentre
 from marketplace.models.support import SUPPORT_FUNCTIONS, PrefectureSupportStructure
 from marketplace.models import search_index  # noqa: F401  (DDL events of the keyword-search indexes)
@@ -65,6 +65,7 @@ __all__ = [
     "SavedSearch",
     "SchemeOptIn",
     "Visibility",
+    "FieldVisibility",
     "CoordinatorArea",
     "Municipality",
     "OrgKind",

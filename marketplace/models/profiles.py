@@ -20,6 +20,15 @@ class Visibility(StrEnum):
     PUBLIC_SUMMARY = "public_summary"
 
 
+class FieldVisibility(StrEnum):
+    """Who sees one field of a profile before an introduction (decided in ``services/visibility.py``)."""
+
+    INTRODUCED = "introduced"  # nobody before an introduction both sides accepted (contact details only)
+    COORDINATORS = "coordinators"
+    VERIFIED_ORGS = "verified_orgs"
+    PUBLIC = "public"
+
+
 class CandidateProfile(Base):
     """What a candidate tells about themself; one per candidate account."""
 
@@ -43,6 +52,19 @@ class CandidateProfile(Base):
     visibility: Mapped[Visibility] = mapped_column(
         sa.Enum(Visibility, native_enum=False, length=16), default=Visibility.COORDINATORS
     )
+    # Per field: who sees it before an introduction (never more than ``visibility`` lets see the profile).
+    name_visibility: Mapped[FieldVisibility] = mapped_column(
+        sa.Enum(FieldVisibility, native_enum=False, length=16), default=FieldVisibility.COORDINATORS,
+        server_default=FieldVisibility.COORDINATORS.name)
+    contact_visibility: Mapped[FieldVisibility] = mapped_column(
+        sa.Enum(FieldVisibility, native_enum=False, length=16), default=FieldVisibility.INTRODUCED,
+        server_default=FieldVisibility.INTRODUCED.name)
+    career_visibility: Mapped[FieldVisibility] = mapped_column(
+        sa.Enum(FieldVisibility, native_enum=False, length=16), default=FieldVisibility.VERIFIED_ORGS,
+        server_default=FieldVisibility.VERIFIED_ORGS.name)
+    intro_visibility: Mapped[FieldVisibility] = mapped_column(
+        sa.Enum(FieldVisibility, native_enum=False, length=16), default=FieldVisibility.VERIFIED_ORGS,
+        server_default=FieldVisibility.VERIFIED_ORGS.name)
     # NFKC-normalised, lower-cased text of the searchable fields (kept in step on save).
     search_text: Mapped[str] = mapped_column(sa.Text, default="")
     use_stopped_at: Mapped[datetime | None]  # the person asked us to stop using their data (APPI)

@@ -29,6 +29,7 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from types import SimpleNamespace
 from typing import Any
 
 import sqlalchemy as sa
@@ -52,7 +53,7 @@ from marketplace.models import (
 )
 from marketplace.schemes.forms import to_storable
 from marketplace.schemes.registry import SCHEMES, get_scheme
-from marketplace.services import demo, matching_queue, postings
+from marketplace.services import demo, matching_queue, postings, profiles
 from marketplace.services.passwords import hash_password
 from marketplace.services.profiles import VISIBILITY_TEXT_VERSION
 from marketplace.services.text import search_key
@@ -135,8 +136,10 @@ def _candidate_rows(number: int, today: date, shared_hash: str) -> tuple[dict, d
         "compensation_max": data.compensation_max, "skills": data.skills, "qualifications": data.qualifications,
         "other_qualifications": data.other_qualifications, "self_intro": data.self_intro, "phone": data.phone,
         "visibility": data.visibility,
-        "search_text": search_key(data.display_name, data.self_intro, data.skills, data.other_qualifications,
-                                  [c.role for c in data.careers], [c.description for c in data.careers]),
+        "search_text": search_key(*profiles.searchable_parts(SimpleNamespace(
+            user=SimpleNamespace(display_name=data.display_name), self_intro=data.self_intro, skills=data.skills,
+            other_qualifications=data.other_qualifications, careers=data.careers, visibility=data.visibility,
+            name_visibility=None, contact_visibility=None, career_visibility=None, intro_visibility=None))),
     }
     careers = [{"position": i, "organisation": c.organisation, "role": c.role, "years": c.years,
                 "description": c.description} for i, c in enumerate(data.careers)]

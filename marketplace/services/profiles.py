@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -17,6 +17,7 @@ from marketplace.models import (
     CandidateProfile,
     CareerEntry,
     ConsentRecord,
+    FieldVisibility,
     DisclosureRequest,
     Role,
     SavedSearch,
@@ -27,14 +28,14 @@ from marketplace.models import (
 )
 from marketplace.schemes.forms import to_storable
 from marketplace.schemes.registry import get_scheme
-from marketplace.services import matching_queue, near_misses
+from marketplace.services import matching_queue, near_misses, visibility
 from marketplace.services.errors import DomainError, PermissionDenied
 from marketplace.services.text import search_key
 
 logger = logging.getLogger(__name__)
 
 #: Version of the wording a candidate accepts when choosing who may see the profile.
-VISIBILITY_TEXT_VERSION = "2026-11"
+VISIBILITY_TEXT_VERSION = "2026-12"  # per-field choices (name, contact, career, self-introduction)
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,8 @@ class ProfileData:
     phone: str
     visibility: Visibility
     careers: list[Career]
+    #: Per field (``services/visibility.FIELDS``): who sees it before an introduction; missing fields keep theirs.
+    field_visibility: dict[str, FieldVisibility] = field(default_factory=dict)
 
 
 def _require_owner(actor: User, profile: CandidateProfile) -> None:
@@ -85,11 +88,22 @@ def get_or_create_profile(user: User) -> CandidateProfile:
 
 
 def refresh_search_text(profile: CandidateProfile) -> None:
-    """Keep the normalised keyword-search text in step with the profile."""
-    profile.search_text = search_key(
-        profile.user.display_name, profile.self_intro, profile.skills, profile.other_qualifications,
-        [c.role for c in profile.careers], [c.description for c in profile.careers],
-    )
+    """Keep the normalised keyword-search text in step with the profile.
+
+    Only fields everyone who can list the profile may see are searchable, so a keyword search cannot
+    reveal a hidden name, career or self-introduction.
+    """
+    profile.search_text = search_key(*searchable_parts(profile))
+
+
+def searchable_parts(profile: CandidateProfile) -> list[Any]:
+    def listed(field: str) -> bool:
+        return visibility.effective_level(profile, field) == visibility.as_field_level(profile.visibility)
+
+    return [profile.user.display_name if listed("name") else "", profile.self_intro if listed("intro") else "",
+            profile.skills, profile.other_qualifications,
+            [c.role for c in profile.careers] if listed("career") else [],
+            [c.description for c in profile.careers] if listed("career") else []]
 
 
 def update_profile(actor: User, profile: CandidateProfile, data: ProfileData) -> None:
@@ -97,9 +111,20 @@ def update_profile(actor: User, profile: CandidateProfile, data: ProfileData) ->
     _require_owner(actor, profile)
     if data.compensation_min and data.compensation_max and data.compensation_min > data.compensation_max:
         raise DomainError(str(_l("報酬の下限が上限を超えています。")))
-    if profile.visibility != data.visibility or profile.id is None:
+    chosen = {name: data.field_visibility.get(name) or visibility.level_of(profile, name) for name in visibility.FIELDS}
+    for name, level in chosen.items():
+        if level not in visibility.CHOICES[name]:
+            raise DomainError(str(_l("%(field)sの公開範囲は選べません。", field=visibility.FIELD_LABELS[name])))
+    new_profile = profile.id is None
+    if profile.visibility != data.visibility or new_profile:
         db.session.add(ConsentRecord(user_id=actor.id, kind="profile_visibility", value=data.visibility.value,
                                      text_version=VISIBILITY_TEXT_VERSION))
+    for name, level in chosen.items():
+        if new_profile or getattr(profile, visibility.COLUMNS[name]) != level:
+            db.session.add(ConsentRecord(user_id=actor.id, kind=visibility.COLUMNS[name], value=level.value,
+                                         text_version=VISIBILITY_TEXT_VERSION))
+    for name, level in chosen.items():
+        setattr(profile, visibility.COLUMNS[name], level)
     profile.user.display_name = data.display_name
     for name in ("residence_prefecture", "work_prefectures", "remote", "available_from", "hours_per_month",
                  "employment_forms", "compensation_min", "compensation_max", "skills", "qualifications",

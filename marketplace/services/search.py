@@ -193,14 +193,10 @@ class CandidateFilters:
 
 
 def candidate_visibilities_for(viewer: User | None) -> tuple[Visibility, ...]:
-    """Which profiles a viewer may list: coordinators all, verified organisations two levels, others public."""
-    if viewer is None or not viewer.is_authenticated:
-        return (Visibility.PUBLIC_SUMMARY,)
-    if viewer.role in (Role.COORDINATOR, Role.ADMIN):
-        return tuple(Visibility)
-    if viewer.role == Role.MEMBER and viewer.organisation is not None and viewer.organisation.verified:
-        return (Visibility.VERIFIED_ORGS, Visibility.PUBLIC_SUMMARY)
-    return (Visibility.PUBLIC_SUMMARY,)
+    """Which profiles a viewer may list (decided in ``services/visibility.py``)."""
+    from marketplace.services import visibility
+
+    return visibility.listings_for(visibility.audience_of(viewer))
 
 
 MAX_SAVED_SEARCHES = 20
