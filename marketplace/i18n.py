@@ -155,6 +155,12 @@ def register_template_helpers(app: Flask) -> None:
 
     app.jinja_env.globals["search_conditions"] = lambda target, params: search_conditions(
         target, params or {}, current_language())
+    from marketplace.services import visibility
+
+    app.jinja_env.filters["visibility_field_label"] = lambda field: visibility.FIELD_LABELS[field]
+    # coordinators' pages: the route has checked the coordinator covers the profile or the match
+    app.jinja_env.globals["coordinator_view"] = lambda profile, introduced=False: visibility.view_for(
+        profile, visibility.Audience.COORDINATOR, introduced=introduced)
     from marketplace.reasons import reason_label
 
     app.jinja_env.globals["reason_label"] = reason_label

@@ -19,18 +19,21 @@ from wtforms import (
 from wtforms.validators import NumberRange, Optional, Regexp
 
 from marketplace.forms_common import CleanText, TagCount, UniqueSelectMultipleField, max_length, required, strip_text
-from marketplace.models import Visibility
+from marketplace.models import FieldVisibility, Visibility
 from marketplace.schemes import fields as f
 from marketplace.schemes.forms import CheckboxListField, ExamChecklistField, form_class
 from marketplace.schemes.registry import Scheme
+from marketplace.services import visibility
 from marketplace.services.profiles import Career, ProfileData
 from marketplace.services.text import parse_tags
 
-VISIBILITY_CHOICES = [
-    (Visibility.COORDINATORS.value, _l("コーディネーターだけ")),
-    (Visibility.VERIFIED_ORGS.value, _l("確認済みの団体とコーディネーター")),
-    (Visibility.PUBLIC_SUMMARY.value, _l("概要を公開（氏名と連絡先は表示しません）")),
-]
+VISIBILITY_CHOICES = [(level.value, label) for level, label in visibility.LISTING_LABELS.items()]
+
+
+def field_visibility_field(name: str, label: object) -> RadioField:
+    return RadioField(label, choices=[(level.value, visibility.LEVEL_LABELS[level]) for level in visibility.CHOICES[name]],
+                      default=visibility.DEFAULTS[name].value, validators=[Optional()],
+                      description=_l("プロフィールの概要を見られる相手より広くは表示されません。"))
 ALL_FORMS = f.ACCELERATOR_FORMS + f.SIDE_JOB_FORMS + f.SUCCESSION_FORMS
 
 
@@ -60,10 +63,15 @@ class ProfileForm(FlaskForm):
     other_qualifications = TextAreaField(_l("その他の資格"), validators=[max_length(1000), CleanText(multiline=True)], filters=[strip_text],
                                          description=_l("IPA高度試験の合格をここに書いた場合（旧試験名を含む）も、上の一覧に反映します。"))
     self_intro = TextAreaField(_l("自己紹介"), validators=[max_length(4000), CleanText(multiline=True)], filters=[strip_text])
-    phone = StringField(_l("電話番号（紹介が成立した相手にだけ表示）"), validators=[
+    phone = StringField(_l("電話番号"), description=_l("下の「連絡先を見られる相手」で選んだ相手と、紹介が成立した相手に表示します。"), validators=[
         Optional(), Regexp(r"^[0-9０-９+\-－ ()（）]{6,20}$", message=_l("電話番号は数字とハイフンで入力してください。"))],
         filters=[strip_text])
-    visibility = RadioField(_l("プロフィールを見られる相手"), choices=VISIBILITY_CHOICES, default=Visibility.COORDINATORS.value)
+    visibility = RadioField(_l("プロフィールの概要（スキル・地域・時間・参加制度）を見られる相手"), choices=VISIBILITY_CHOICES,
+                            default=Visibility.COORDINATORS.value)
+    name_visibility = field_visibility_field("name", _l("お名前を見られる相手（紹介の前）"))
+    contact_visibility = field_visibility_field("contact", _l("連絡先（メールアドレス・電話番号）を見られる相手（紹介の前）"))
+    career_visibility = field_visibility_field("career", _l("職歴を見られる相手（紹介の前）"))
+    intro_visibility = field_visibility_field("intro", _l("自己紹介を見られる相手（紹介の前）"))
     careers = FieldList(FormField(CareerForm), min_entries=1, max_entries=10)
     submit = SubmitField(_l("プロフィールを保存"))
 
@@ -83,6 +91,9 @@ class ProfileForm(FlaskForm):
             qualifications=list(self.qualifications.data or []), other_qualifications=self.other_qualifications.data or "",
             self_intro=self.self_intro.data or "", phone=self.phone.data or "",
             visibility=Visibility(self.visibility.data), careers=careers,
+            # a choice left out of the request keeps the stored one
+            field_visibility={name: FieldVisibility(getattr(self, visibility.COLUMNS[name]).data)
+                              for name in visibility.FIELDS if getattr(self, visibility.COLUMNS[name]).raw_data},
         )
 
 

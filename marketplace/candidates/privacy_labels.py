@@ -5,7 +5,8 @@ from flask_babel import lazy_gettext as _l
 
 LABELS = {
     "field": {"display_name": _l("氏名"), "email": _l("メールアドレス"), "phone": _l("電話番号"),
-              "profile": _l("プロフィール"), "firm_identity": _l("事業者名")},
+              "profile": _l("プロフィール"), "firm_identity": _l("事業者名"),
+              "career": _l("職歴"), "self_intro": _l("自己紹介")},
     "basis": {"consent:introduction": _l("紹介への同意"), "consent:profile_visibility": _l("プロフィールの公開範囲の設定")},
     "consent": {"introduction": _l("紹介への回答"), "succession_nda": _l("秘密保持の誓約"),
                 "profile_visibility": _l("プロフィールの公開範囲"), "terms": _l("利用規約"),

@@ -23,7 +23,7 @@ from marketplace.schemes.fields import label_of
 from marketplace.schemes.forms import from_storable
 from marketplace.schemes.registry import SCHEMES
 from marketplace.services import postings as posting_service
-from marketplace.services import matching_queue, near_misses, privacy, profiles, reference
+from marketplace.services import matching_queue, near_misses, privacy, profiles, reference, visibility
 from marketplace.services.errors import DomainError
 
 
@@ -57,6 +57,7 @@ def _profile_form_data(profile) -> dict:
         "compensation_max": profile.compensation_max, "skills": "、".join(profile.skills),
         "qualifications": profile.qualifications, "other_qualifications": profile.other_qualifications,
         "self_intro": profile.self_intro, "phone": profile.phone, "visibility": profile.visibility.value,
+        **{column: visibility.level_of(profile, name).value for name, column in visibility.COLUMNS.items()},
         "careers": careers + [{}],
     }
 
@@ -213,7 +214,12 @@ def privacy_page() -> str:
     db.session.commit()
     return render_template("candidates/privacy.html", profile=profile, disclosures=privacy.disclosures_of(current_user),
                            requests=privacy.requests_of(current_user), consents=privacy.consents_of(current_user),
-                           correction_form=CorrectionForm(), button_form=ButtonForm())
+                           correction_form=CorrectionForm(), button_form=ButtonForm(), **_visibility_context(profile))
+
+
+def _visibility_context(profile) -> dict[str, object]:
+    """Per field, who sees it (the candidate's own view of ``services/visibility.py``)."""
+    return {"visibility_rows": visibility.summary(profile), "listing_label": visibility.LISTING_LABELS[profile.visibility]}
 
 
 @bp.post("/privacy/stop")
@@ -246,7 +252,7 @@ def request_correction() -> Response | tuple[str, int]:
         profile = profiles.get_or_create_profile(current_user)
         return render_template("candidates/privacy.html", profile=profile, disclosures=privacy.disclosures_of(current_user),
                                requests=privacy.requests_of(current_user), consents=privacy.consents_of(current_user),
-                               correction_form=form, button_form=ButtonForm()), 400
+                               correction_form=form, button_form=ButtonForm(), **_visibility_context(profile)), 400
     privacy.request_correction(current_user, form.note.data)
     db.session.commit()
     flash(_("訂正の依頼を受け付けました。運営者が確認して対応します。"), "info")

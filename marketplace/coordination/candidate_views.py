@@ -2,7 +2,8 @@
 
 A profile is in a coordinator's area when the candidate joined one of the coordinator's schemes and lives in,
 or would work in, one of the coordinator's prefectures. Coordinators see every visibility level (including
-"coordinators only"), but never contact details: those wait for an introduction both sides accepted.
+"coordinators only"); contact details only where the candidate chose to show them to coordinators, else
+after an introduction both sides accepted (``services/visibility.py`` decides).
 """
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from marketplace.schemes import eligibility
 from marketplace.schemes import fields as f
 from marketplace.schemes.fields import label_of
 from marketplace.schemes.registry import SCHEMES
-from marketplace.services import near_misses, reference
+from marketplace.services import near_misses, reference, visibility
 from marketplace.services.candidate_area import area_condition, in_area
 from marketplace.services.search import CandidateFilters, candidate_visibilities_for
 
@@ -32,13 +33,9 @@ from marketplace.services.search import CandidateFilters, candidate_visibilities
 PRIVATE_OPT_IN_FIELDS = ("monthly_fee_min",)
 
 
-def visibility_label(visibility: Visibility) -> str:
+def visibility_label(level: Visibility) -> str:
     """What the candidate chose to share, in words."""
-    return {
-        Visibility.COORDINATORS: _("コーディネーターだけに公開"),
-        Visibility.VERIFIED_ORGS: _("確認済みの団体とコーディネーターに公開"),
-        Visibility.PUBLIC_SUMMARY: _("概要を公開"),
-    }[visibility]
+    return str(visibility.LISTING_LABELS[level])
 
 
 def remote_label(value: str) -> str:
@@ -66,7 +63,9 @@ def profile_facts(profile: CandidateProfile, prefecture_names: dict[str, str]) -
     add(_("スキル"), "、".join(profile.skills or []))
     add(_("IPA高度試験"), "、".join(str(label_of(f.IPA_EXAMS, c)) for c in profile.qualifications or []))
     add(_("その他の資格"), profile.other_qualifications)
-    add(_("公開範囲"), visibility_label(profile.visibility))
+    add(_("プロフィールの概要の公開範囲"), visibility_label(profile.visibility))
+    for row in visibility.summary(profile):
+        add(_("%(field)sの公開範囲（紹介の前）", field=row["label"]), row["effective"])
     return facts
 
 
@@ -89,15 +88,16 @@ def area_candidates() -> str:
 @bp.route("/candidates/<int:profile_id>")
 @role_required(Role.COORDINATOR)
 def area_candidate_detail(profile_id: int) -> str:
-    """One candidate of the area: the whole profile and scheme answers, never e-mail or phone."""
+    """One candidate of the area: the whole profile and scheme answers; e-mail and phone as the candidate chose."""
     profile = db.get_or_404(CandidateProfile, profile_id)
     if not profile.user.active or profile.use_stopped_at is not None or not in_area(current_user, profile):
         abort(404)
     opt_ins = [(SCHEMES[o.scheme], rows_for(SCHEMES[o.scheme].candidate_fields, o.details, hide=PRIVATE_OPT_IN_FIELDS))
                for o in profile.opt_ins if o.scheme in SCHEMES]
     verdict = eligibility.for_profile(profile)
-    return render_template("coordination/candidate_detail.html", profile=profile,
-                           facts=profile_facts(profile, _prefecture_names()), opt_ins=opt_ins,
+    return render_template("coordination/candidate_detail.html", profile=profile, opt_ins=opt_ins,
+                           view=visibility.view_for(profile, visibility.Audience.COORDINATOR),
+                           facts=profile_facts(profile, _prefecture_names()),
                            eligibility=verdict, situation=eligibility.situation_text(verdict) if verdict else None,
                            min_years=eligibility.MIN_YEARS,
                            near=near_misses.for_profile(profile.id), near_sentences=near_misses.sentences)

@@ -27,7 +27,7 @@ from marketplace.matches.forms import (
 from marketplace.models import FollowUp, Match, Prefecture, Role
 from marketplace.schemes.registry import SCHEMES, get_scheme
 from marketplace.services import postings as posting_service
-from marketplace.services import matching_queue, pipeline, pipeline_notices, privacy
+from marketplace.services import matching_queue, pipeline, pipeline_notices, privacy, visibility
 from marketplace.services.errors import DomainError
 
 PER_PAGE = 25
@@ -145,9 +145,13 @@ def render_match(match: Match, status: int = 200, **overrides: object) -> tuple[
     if pipeline.contacts_revealed(match):
         privacy.record_contact_view(current_user, match, pipeline.seeker_users(match) + pipeline.poster_users(match))
         db.session.commit()
+    revealed = pipeline.contacts_revealed(match)
+    # the match's coordinators see the candidate as coordinators (whatever the candidate's own area)
+    candidate = (visibility.view_for(match.candidate_profile, visibility.Audience.COORDINATOR, introduced=revealed)
+                 if match.candidate_profile is not None else None)
     return render_template(
-        "coordination/match_detail.html", match=match, scheme=scheme,
-        revealed=pipeline.contacts_revealed(match), seekers=pipeline.seeker_users(match),
+        "coordination/match_detail.html", match=match, scheme=scheme, candidate=candidate,
+        revealed=revealed, seekers=pipeline.seeker_users(match),
         posters=pipeline.poster_users(match), timeline=pipeline.timeline(match, internal=True),
         messages=pipeline.messages(match), may_message=pipeline.may_message(current_user, match),
         debriefs=pipeline.debriefs(match), follow_ups=pipeline.follow_ups(match),

@@ -12,7 +12,7 @@ from marketplace.matches import bp
 from marketplace.matches.forms import DebriefForm, InterestForm, MessageForm, RespondForm
 from marketplace.models import Match, MatchStatus
 from marketplace.schemes.registry import get_scheme
-from marketplace.services import pipeline, pipeline_notices, privacy
+from marketplace.services import pipeline, pipeline_notices, privacy, visibility
 from marketplace.services.errors import DomainError
 from marketplace.urls import safe_next
 
@@ -49,8 +49,16 @@ def render_detail(match: Match, status: int = 200, **forms: object) -> tuple[str
         others = pipeline.poster_users(match) if side == "seeker" else pipeline.seeker_users(match)
         privacy.record_contact_view(current_user, match, others)
         db.session.commit()
+    revealed = pipeline.contacts_revealed(match)
+    profile = match.candidate_profile
+    candidate = seen_by_poster = None
+    if profile is not None:
+        # What this page shows of the candidate, and (to the candidate) what the organisation sees.
+        candidate = visibility.candidate_view(profile, current_user, introduced=revealed)
+        seen_by_poster = visibility.view_for(profile, visibility.audience_of_organisation(match.posting.organisation),
+                                             introduced=revealed)
     context = dict(
-        match=match, side=side, scheme=scheme, revealed=pipeline.contacts_revealed(match),
+        match=match, side=side, scheme=scheme, revealed=revealed, candidate=candidate, seen_by_poster=seen_by_poster,
         seekers=pipeline.seeker_users(match), posters=pipeline.poster_users(match),
         timeline=pipeline.timeline(match, internal=False), messages=pipeline.messages(match),
         may_message=pipeline.may_message(current_user, match), debriefs=pipeline.debriefs(match),

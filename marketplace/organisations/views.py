@@ -31,7 +31,7 @@ from marketplace.organisations.forms import (
 from marketplace.public.forms import SaveSearchForm
 from marketplace.schemes.registry import get_scheme, posting_types_for
 from marketplace.services import postings as posting_service
-from marketplace.services import anonymity, matching_queue, privacy, reference
+from marketplace.services import anonymity, matching_queue, privacy, reference, visibility
 from marketplace.services.errors import DomainError
 from marketplace.services.organisations import can_publish
 from marketplace.services.search import CandidateFilters, candidate_visibilities_for
@@ -196,7 +196,8 @@ def candidates() -> str:
     filters = CandidateFilters.from_args(request.args)
     visibilities = candidate_visibilities_for(current_user)
     page = db.paginate(filters.query(visibilities), per_page=20, error_out=False)
-    return render_template("organisations/candidates.html", page=page, filters=filters,
+    views = {p.id: visibility.candidate_view(p, current_user) for p in page.items}
+    return render_template("organisations/candidates.html", page=page, filters=filters, views=views,
                            verified=can_publish(current_user), options=candidate_filter_options(current_language()),
                            save_form=SaveSearchForm(target="candidates"))
 
@@ -205,9 +206,9 @@ def candidates() -> str:
 @role_required(Role.MEMBER)
 def candidate_detail(profile_id: int) -> str:
     profile = db.get_or_404(CandidateProfile, profile_id)
-    if profile.visibility not in candidate_visibilities_for(current_user) or profile.use_stopped_at is not None:
+    view = visibility.candidate_view(profile, current_user)
+    if not view.listed or profile.use_stopped_at is not None or not profile.user.active:
         abort(404)
-    privacy.record_profile_view(current_user, profile)
+    privacy.record_profile_view(current_user, profile, view)
     db.session.commit()
-    return render_template("organisations/candidate_detail.html", profile=profile,
-                           show_name=profile.visibility.value != "public_summary")
+    return render_template("organisations/candidate_detail.html", profile=profile, view=view)

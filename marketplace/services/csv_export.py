@@ -27,6 +27,7 @@ from marketplace.pipeline.labels import (
 )
 from marketplace.schemes import fields as f
 from marketplace.schemes.registry import SCHEMES
+from marketplace.services import visibility
 from marketplace.services.csv_io import write_csv
 from marketplace.services.csv_postings import list_separator
 
@@ -69,6 +70,11 @@ def export(columns: Sequence[ExportColumn[T]], items: Sequence[T], language: str
     return write_csv([str(c.header) for c in columns], ([c.value(item, context) for c in columns] for item in items))
 
 
+def _coordinator_view(profile: CandidateProfile) -> visibility.CandidateView:
+    """Exports are for coordinators of the rows' area (the routes filter the rows by area)."""
+    return visibility.view_for(profile, visibility.Audience.COORDINATOR)
+
+
 # --- matches -----------------------------------------------------------------------------
 MATCH_STATUS_LABELS = STATUS_LABELS
 
@@ -80,7 +86,7 @@ def seeker_kind(match: Match) -> str:
 def seeker_display(match: Match) -> str:
     """The candidate's display name, or the solution's title and startup (as on the coordinator's screens)."""
     if match.candidate_profile is not None:
-        return match.candidate_profile.user.display_name or _("人材 #%(id)d", id=match.candidate_profile.id)
+        return _coordinator_view(match.candidate_profile).label
     if match.solution_posting is not None:
         return f"{match.solution_posting.title}（{match.solution_posting.organisation.name}）"
     return match.seeker_ref
@@ -122,7 +128,7 @@ _EXAM_LABELS = dict(f.IPA_EXAMS)
 
 CANDIDATE_COLUMNS: tuple[ExportColumn[CandidateProfile], ...] = (
     ExportColumn("id", _l("人材ID"), lambda p, c: p.id),
-    ExportColumn("display_name", _l("表示名"), lambda p, c: p.user.display_name),
+    ExportColumn("display_name", _l("表示名"), lambda p, c: _coordinator_view(p).name or ""),
     ExportColumn("residence", _l("お住まいの都道府県"), lambda p, c: c.prefecture(p.residence_prefecture)),
     ExportColumn("work_prefectures", _l("働ける・移住できる都道府県"),
                  lambda p, c: c.join(c.prefecture(code) for code in p.work_prefectures)),
@@ -137,7 +143,7 @@ CANDIDATE_COLUMNS: tuple[ExportColumn[CandidateProfile], ...] = (
     ExportColumn("other_qualifications", _l("その他の資格"), lambda p, c: p.other_qualifications),
     ExportColumn("schemes", _l("参加している制度"), lambda p, c: c.join(SCHEMES[o.scheme].name(c.language)
                                                                    for o in p.opt_ins if o.scheme in SCHEMES)),
-    ExportColumn("self_intro", _l("自己紹介"), lambda p, c: p.self_intro),
+    ExportColumn("self_intro", _l("自己紹介"), lambda p, c: _coordinator_view(p).self_intro or ""),
     ExportColumn("updated_at", _l("更新日時"), lambda p, c: local_time(p.updated_at)),
 )
 

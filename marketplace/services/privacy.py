@@ -14,6 +14,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
@@ -95,8 +96,11 @@ def record_introduction(match: Match, seekers: list[User], posters: list[User]) 
                           else match.solution_posting.organisation)
 
 
-def record_profile_view(viewer: User, profile: CandidateProfile) -> None:
-    """An organisation member opened a candidate's profile (once per organisation and day)."""
+def record_profile_view(viewer: User, profile: CandidateProfile, view: Any = None) -> None:
+    """An organisation member opened a candidate's profile (once per organisation and day).
+
+    ``view`` (a ``visibility.CandidateView``) names the fields beyond the summary that were shown.
+    """
     if viewer.organisation_id is None or profile.user_id == viewer.id:
         return
     today_start = datetime.combine(utcnow().date(), datetime.min.time(), tzinfo=utcnow().tzinfo)
@@ -104,7 +108,10 @@ def record_profile_view(viewer: User, profile: CandidateProfile) -> None:
         DisclosureRecord.subject_user_id == profile.user_id, DisclosureRecord.recipient_org_id == viewer.organisation_id,
         DisclosureRecord.basis == "consent:profile_visibility", DisclosureRecord.created_at >= today_start).limit(1))
     if seen is None:
-        record_disclosure(profile.user, fields=("profile",), basis="consent:profile_visibility",
+        names = {"name": ("display_name",), "contact": ("email", "phone"), "career": ("career",),
+                 "intro": ("self_intro",)}
+        shown = [] if view is None else [n for field in view.shown for n in names[field]]
+        record_disclosure(profile.user, fields=("profile", *shown), basis="consent:profile_visibility",
                           consent=latest_consent(profile.user, "profile_visibility"),
                           recipient_org=db.session.get(Organisation, viewer.organisation_id))
 

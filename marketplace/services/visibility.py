@@ -144,46 +144,63 @@ def audience_of(viewer: User | None, profile: CandidateProfile | None = None) ->
     return Audience.NOBODY
 
 
+def audience_of_organisation(organisation: object | None) -> Audience:
+    """The audience of an organisation's members (the other side of a match)."""
+    if organisation is None:
+        return Audience.NOBODY
+    return Audience.VERIFIED_ORG if getattr(organisation, "verified", False) else Audience.ORG
+
+
 @dataclass(frozen=True)
 class CandidateView:
-    """A candidate as one viewer may see them: ``None`` (or empty) for every field they may not see."""
+    """A candidate as one viewer may see them: ``None`` for every field they may not see.
 
-    profile_id: int
-    name: str | None
-    email: str | None
-    phone: str | None
-    careers: tuple[CareerEntry, ...] | None
-    self_intro: str | None
+    Values are read from the profile only when a page asks for them (lists stay one query per relation).
+    """
+
+    profile: CandidateProfile
+    shown: tuple[str, ...]  # of FIELDS, in order
     listed: bool  # the viewer may open the profile's summary
+
+    @property
+    def profile_id(self) -> int:
+        return self.profile.id
+
+    @property
+    def hidden(self) -> tuple[str, ...]:
+        return tuple(f for f in FIELDS if f not in self.shown)
+
+    @property
+    def name(self) -> str | None:
+        return (self.profile.user.display_name or "") if "name" in self.shown else None
+
+    @property
+    def email(self) -> str | None:
+        return self.profile.user.email if "contact" in self.shown else None
+
+    @property
+    def phone(self) -> str | None:
+        return (self.profile.phone or "") if "contact" in self.shown else None
+
+    @property
+    def careers(self) -> tuple[CareerEntry, ...] | None:
+        return tuple(self.profile.careers) if "career" in self.shown else None
+
+    @property
+    def self_intro(self) -> str | None:
+        return (self.profile.self_intro or "") if "intro" in self.shown else None
 
     @property
     def label(self) -> str:
         """The name where the viewer may see it, else the profile's number."""
         return self.name or _("人材 #%(id)d", id=self.profile_id)
 
-    @property
-    def hidden(self) -> tuple[str, ...]:
-        return tuple(f for f, shown in (("name", self.name is not None), ("contact", self.email is not None),
-                                        ("career", self.careers is not None),
-                                        ("intro", self.self_intro is not None)) if not shown)
-
 
 def view_for(profile: CandidateProfile, audience: Audience, *, introduced: bool = False) -> CandidateView:
     """What ``audience`` sees of ``profile``: the only way pages, exports and mails read these fields."""
-
-    def shown(field: str) -> bool:
-        return may_see(field, level_of(profile, field), profile.visibility, audience, introduced=introduced)
-
-    contact = shown("contact")
-    return CandidateView(
-        profile_id=profile.id,
-        name=(profile.user.display_name or "") if shown("name") else None,
-        email=profile.user.email if contact else None,
-        phone=(profile.phone or "") if contact else None,
-        careers=tuple(profile.careers) if shown("career") else None,
-        self_intro=(profile.self_intro or "") if shown("intro") else None,
-        listed=may_list(profile.visibility, audience),
-    )
+    shown = tuple(f for f in FIELDS
+                  if may_see(f, level_of(profile, f), profile.visibility, audience, introduced=introduced))
+    return CandidateView(profile=profile, shown=shown, listed=may_list(profile.visibility, audience))
 
 
 def candidate_view(profile: CandidateProfile, viewer: User | None, *, introduced: bool = False) -> CandidateView:
