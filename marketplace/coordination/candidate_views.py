@@ -78,7 +78,7 @@ def _prefecture_names() -> dict[str, str]:
 def area_candidates() -> str:
     """The candidates in the coordinator's area, filtered, sorted and paginated like the other lists."""
     filters = CandidateFilters.from_args(request.args)
-    query = filters.query(candidate_visibilities_for(current_user)).where(area_condition(current_user))
+    query = filters.query(candidate_visibilities_for(current_user), coordinator=True).where(area_condition(current_user))
     page = db.paginate(query, per_page=20, error_out=False)
     return render_template("coordination/candidates.html", page=page, filters=filters, areas=current_user.areas,
                            options=candidate_filter_options(current_language()),

@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from marketplace.extensions import db
 from marketplace.models import (
     CandidateProfile,
+    CareerEntry,
     Organisation,
     Posting,
     PostingStatus,
@@ -162,7 +163,12 @@ class CandidateFilters:
     def to_params(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if v not in ("", None) and not (k == "sort" and v == "updated")}
 
-    def query(self, visibilities: tuple[Visibility, ...]) -> sa.Select:
+    def query(self, visibilities: tuple[Visibility, ...], *, coordinator: bool = False) -> sa.Select:
+        """The matching profiles among ``visibilities``.
+
+        Keywords match what every viewer of the profile may see (``search_text``); ``coordinator``: also
+        the name, self-introduction and career, which coordinators always see.
+        """
         query = sa.select(CandidateProfile).join(User, User.id == CandidateProfile.user_id).where(
             CandidateProfile.visibility.in_(visibilities), User.active.is_(True),
             CandidateProfile.use_stopped_at.is_(None))
@@ -185,7 +191,18 @@ class CandidateFilters:
         if self.budget_max is not None:
             query = query.where(sa.or_(CandidateProfile.compensation_min.is_(None),
                                        CandidateProfile.compensation_min <= self.budget_max))
-        query = keyword_condition(query, CandidateProfile, self.q)
+        if coordinator:
+            # the name, self-introduction and career are not all in ``search_text``: tested row by row
+            for term in search_terms(self.q):
+                query = query.where(sa.or_(
+                    CandidateProfile.search_text.contains(term, autoescape=True),
+                    sa.func.lower(User.display_name).contains(term, autoescape=True),
+                    sa.func.lower(CandidateProfile.self_intro).contains(term, autoescape=True),
+                    sa.exists().where(CareerEntry.profile_id == CandidateProfile.id, sa.or_(
+                        sa.func.lower(CareerEntry.role).contains(term, autoescape=True),
+                        sa.func.lower(CareerEntry.description).contains(term, autoescape=True)))))
+        else:
+            query = keyword_condition(query, CandidateProfile, self.q)
         if self.sort == "hours":
             return query.order_by(CandidateProfile.hours_per_month.is_(None), CandidateProfile.hours_per_month.desc(),
                                   CandidateProfile.id)
@@ -221,7 +238,8 @@ def run_saved_search(saved: SavedSearch, viewer: User) -> sa.Select:
     """The same query the live list would run for these filters."""
     if saved.target == "postings":
         return PostingFilters.from_args(saved.params).query()
-    query = CandidateFilters.from_args(saved.params).query(candidate_visibilities_for(viewer))
+    query = CandidateFilters.from_args(saved.params).query(candidate_visibilities_for(viewer),
+                                                            coordinator=viewer.role in (Role.COORDINATOR, Role.ADMIN))
     if viewer.role == Role.COORDINATOR:
         # A coordinator's candidate list covers their area only; so do their saved searches.
         query = query.where(area_condition(viewer))

@@ -119,7 +119,9 @@ def test_profile_views_by_an_organisation_are_recorded_once_a_day(app, client, l
     with app.app_context():
         rows = db.session.scalars(sa.select(DisclosureRecord).where(
             DisclosureRecord.basis == "consent:profile_visibility")).all()
-        assert len(rows) == 1 and rows[0].fields == ["profile"] and rows[0].consent_record_id is not None
+        # what the page showed beyond the summary: by default career and self-introduction, not the name
+        assert len(rows) == 1 and rows[0].fields == ["profile", "career", "self_intro"]
+        assert rows[0].consent_record_id is not None
 
 
 def test_correction_requests_need_text_and_are_kept(app, client, login_as, world):

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from marketplace.extensions import db
-from marketplace.models import Organisation, User, Visibility
+from marketplace.models import FieldVisibility, Organisation, User, Visibility
 from marketplace.services import postings, profiles
 from marketplace.services.profiles import Career, ProfileData
 
@@ -30,8 +30,12 @@ def build_profile(app, user_id: int, *, name: str, residence: str | None, work: 
                   remote: str = "either", employment_forms: list[str] | None = None,
                   compensation_min: int | None = None, skills: list[str] | None = None,
                   phone: str = "090-0000-0000", careers: list[Career] | None = None,
-                  self_intro: str = "") -> int:
-    """Fill the candidate's profile and scheme opt-ins; returns the profile id."""
+                  self_intro: str = "", name_visibility: FieldVisibility = FieldVisibility.VERIFIED_ORGS) -> int:
+    """Fill the candidate's profile and scheme opt-ins; returns the profile id.
+
+    The name is shown to verified organisations unless ``name_visibility`` says otherwise (the lists are
+    tested by name); the other fields keep their defaults.
+    """
     with app.app_context():
         user = db.session.get(User, user_id)
         profile = profiles.get_or_create_profile(user)
@@ -40,7 +44,7 @@ def build_profile(app, user_id: int, *, name: str, residence: str | None, work: 
             available_from=None, hours_per_month=20, employment_forms=employment_forms or [],
             compensation_min=compensation_min, compensation_max=None, skills=skills or ["自治体DX"],
             qualifications=[], other_qualifications="", self_intro=self_intro, phone=phone, visibility=visibility,
-            careers=careers or [],
+            careers=careers or [], field_visibility={"name": name_visibility},
         ))
         for scheme, values in (opt_ins or {}).items():
             profiles.set_opt_in(user, profile, scheme, values)

@@ -98,7 +98,7 @@ def test_detail_shows_the_profile_but_never_contact_details(client, area, login_
     assert "移住 希望子" in html and "株式会社サンプル" in html and "プロジェクトマネージャー" in html
     assert "12年" in html and "自治体の標準化を支援してきました。" in html
     assert "<dt>デジタル分野の実務経験（年）</dt><dd>12</dd>" in html and "<dd>プロジェクトマネージャ</dd>" in html
-    assert "コーディネーターだけに公開" in html and "高知県" in html and "東京都" in html
+    assert "<dt>プロフィールの概要の公開範囲</dt><dd>コーディネーターだけ</dd>" in html and "高知県" in html and "東京都" in html
     # No e-mail, no phone, and the side-job minimum fee the candidate was told stays private.
     assert "moving@example.jp" not in html and "@example.jp" not in html
     assert PHONE not in html and "123456" not in html and "123,456" not in html

@@ -6,7 +6,7 @@ import json
 import sqlalchemy as sa
 
 from marketplace.extensions import db
-from marketplace.models import AuditEvent, CandidateProfile, ConsentRecord, OrgKind, Role, SchemeOptIn, User
+from marketplace.models import AuditEvent, CandidateProfile, ConsentRecord, FieldVisibility, OrgKind, Role, SchemeOptIn, User
 
 PROFILE = {
     "display_name": "山田 花子", "residence_prefecture": "13", "work_prefectures": ["39", "38"], "remote": "remote",
@@ -102,14 +102,23 @@ def test_visibility_decides_who_can_list_the_profile(app, client, make_user, mak
         db.session.commit()
     login_as(verified_member)
     page = client.get(f"/organisations/candidates/{profile_id}").get_data(as_text=True)
-    assert "山田 花子" in page and "090-1234-5678" not in page  # contacts never before an introduction
+    # the name is for coordinators only by default; contacts wait for an introduction
+    assert "自治体DX" in page and "山田 花子" not in page and "090-1234-5678" not in page
+    assert "お名前（表示名）" in page  # the page says what is kept back
+    client.post("/auth/logout")
+    with app.app_context():
+        db.session.execute(sa.update(CandidateProfile).values(name_visibility=FieldVisibility.VERIFIED_ORGS))
+        db.session.commit()
+    login_as(verified_member)
+    page = client.get(f"/organisations/candidates/{profile_id}").get_data(as_text=True)
+    assert "山田 花子" in page and "090-1234-5678" not in page
     client.post("/auth/logout")
     login_as(unverified_member)
     assert client.get(f"/organisations/candidates/{profile_id}").status_code == 404
     client.post("/auth/logout")
 
     with app.app_context():
-        db.session.execute(sa.update(CandidateProfile).values(visibility="public_summary"))
+        db.session.execute(sa.update(CandidateProfile).values(visibility="public_summary"))  # name stays narrower
         db.session.commit()
     login_as(unverified_member)
     page = client.get(f"/organisations/candidates/{profile_id}").get_data(as_text=True)
