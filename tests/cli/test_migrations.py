@@ -108,4 +108,38 @@ def test_search_migration_indexes_the_rows_already_there(empty_database_url, tmp
             count = db.session.scalar(sa.text("SELECT count(*) FROM postings_fts WHERE postings_fts MATCH '\"ガバメ\"'"))
             assert count == 1
         db.session.remove()
+
+
+def test_field_visibility_starts_from_the_profile_level_choice(empty_database_url, tmp_path):
+    """Nobody sees more after the migration than before: each field starts from the single old choice."""
+    app = create_app(make_config(25, SQLALCHEMY_DATABASE_URI=empty_database_url))
+    app.instance_path = str(tmp_path)
+    with app.app_context():
+        upgrade(revision="e5f1a2b3c4d7")  # the field-visibility migration's down_revision
+        with db.engine.begin() as conn:
+            for number, old in enumerate(("COORDINATORS", "VERIFIED_ORGS", "PUBLIC_SUMMARY"), start=1):
+                conn.execute(sa.text(
+                    "INSERT INTO users (id, email, password_hash, role, display_name, locale, session_token, active,"
+                    " created_at) VALUES (:id, :email, 'x', 'CANDIDATE', :name, 'ja', :token, :yes, :now)"),
+                    {"id": number, "email": f"c{number}@example.jp", "name": f"名前{number}号",
+                     "token": f"t{number}", "yes": True, "now": "2026-01-01 00:00:00"})
+                conn.execute(sa.text(
+                    "INSERT INTO candidate_profiles (id, user_id, work_prefectures, remote, employment_forms, skills,"
+                    " qualifications, other_qualifications, self_intro, phone, visibility, search_text, updated_at)"
+                    " VALUES (:id, :id, '[]', 'either', '[]', '[\"自治体dx\"]', '[]', '', '自己紹介です', '090', :old,"
+                    " :text, :now)"), {"id": number, "old": old, "text": f"名前{number}号 自己紹介です 自治体dx",
+                                       "now": "2026-01-01 00:00:00"})
+        upgrade()
+        with db.engine.connect() as conn:
+            rows = conn.execute(sa.text(
+                "SELECT visibility, name_visibility, contact_visibility, career_visibility, intro_visibility,"
+                " search_text FROM candidate_profiles ORDER BY id")).all()
+        assert [tuple(r[:5]) for r in rows] == [
+            ("COORDINATORS", "COORDINATORS", "INTRODUCED", "COORDINATORS", "COORDINATORS"),
+            ("VERIFIED_ORGS", "VERIFIED_ORGS", "INTRODUCED", "VERIFIED_ORGS", "VERIFIED_ORGS"),
+            ("PUBLIC_SUMMARY", "COORDINATORS", "INTRODUCED", "PUBLIC", "PUBLIC"),
+        ]
+        # the "public summary" profile never showed its name: a keyword search no longer finds it by the name
+        assert "名前1号" in rows[0][5] and "名前2号" in rows[1][5] and "名前3号" not in rows[2][5]
+        assert all("自己紹介です" in r[5] and "自治体dx" in r[5] for r in rows)
         db.engine.dispose()
