@@ -225,6 +225,7 @@ def export_user_data(user: User) -> dict[str, Any]:
             "skills": profile.skills, "qualifications": profile.qualifications,
             "other_qualifications": profile.other_qualifications, "self_intro": profile.self_intro,
             "phone": profile.phone, "visibility": profile.visibility.value,
+            **{column: visibility.level_of(profile, name).value for name, column in visibility.COLUMNS.items()},
             "careers": [{"organisation": c.organisation, "role": c.role, "years": c.years,
                          "description": c.description} for c in profile.careers],
             "schemes": {o.scheme: o.details for o in profile.opt_ins},

@@ -158,10 +158,15 @@ def test_candidate_builds_a_full_profile_and_opts_into_two_schemes(page: Page, i
     exams.get_by_label("プロジェクトマネージャ", exact=True).check()
     exams.get_by_label("情報処理安全確保支援士").check()
     page.get_by_label("その他の資格").fill("中小企業診断士")
-    page.get_by_label("自己紹介").fill(
+    page.get_by_label("自己紹介", exact=True).fill(
         "SIerで15年、自治体の基幹システム標準化とBPRを担当してきました。高知の市町村のDXを現場で支えたいと考えています。")
-    page.get_by_label("電話番号（紹介が成立した相手にだけ表示）").fill("090-1234-5678")
-    page.get_by_role("group", name="プロフィールを見られる相手").get_by_label("コーディネーターだけ").check()
+    page.get_by_label("電話番号", exact=True).fill("090-1234-5678")
+    page.get_by_role("group", name="プロフィールの概要（スキル・地域・時間・参加制度）を見られる相手").get_by_label(
+        "コーディネーターだけ").check()
+    # per field: the name for verified organisations, the contact details only after an introduction
+    page.get_by_role("group", name="お名前を見られる相手（紹介の前）").get_by_label("確認済みの団体とコーディネーター").check()
+    expect(page.get_by_role("group", name="連絡先（メールアドレス・電話番号）を見られる相手（紹介の前）").get_by_label(
+        "紹介が成立した相手だけ（コーディネーターにも紹介前は表示しません）")).to_be_checked()
     first = page.get_by_role("group", name="職歴 1")
     first.get_by_label("勤務先").fill("株式会社サンプルシステムズ")
     first.get_by_label("役職・担当").fill("プロジェクトマネージャー")
