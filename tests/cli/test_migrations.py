@@ -115,7 +115,7 @@ def test_field_visibility_starts_from_the_profile_level_choice(empty_database_ur
     app = create_app(make_config(25, SQLALCHEMY_DATABASE_URI=empty_database_url))
     app.instance_path = str(tmp_path)
     with app.app_context():
-        upgrade(revision="e5f1a2b3c4d7")  # the field-visibility migration's down_revision
+        upgrade(revision="e1f2a3b4c5d6")  # the field-visibility migration's down_revision
         with db.engine.begin() as conn:
             for number, old in enumerate(("COORDINATORS", "VERIFIED_ORGS", "PUBLIC_SUMMARY"), start=1):
                 conn.execute(sa.text(

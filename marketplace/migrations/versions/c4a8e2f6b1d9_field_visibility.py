@@ -1,7 +1,7 @@
 """per-field visibility of candidate profiles (name, contact, career, self-introduction)
 
 Revision ID: c4a8e2f6b1d9
-Revises: e5f1a2b3c4d7
+Revises: e1f2a3b4c5d6
 Create Date: 2026-12-07 09:20:00
 
 Data: each profile's fields start from what its single profile-level choice showed until now, so that
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c4a8e2f6b1d9'
-down_revision = 'e5f1a2b3c4d7'
+down_revision = 'e1f2a3b4c5d6'
 branch_labels = None
 depends_on = None
 
