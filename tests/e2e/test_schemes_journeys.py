@@ -225,7 +225,9 @@ def test_candidate_builds_a_full_profile_and_opts_into_two_schemes(page: Page, i
     expect(main).to_contain_text("株式会社サンプルシステムズ")
     expect(main).to_contain_text("○○市役所")
     expect(main).to_contain_text("プロジェクトマネージャ")
-    expect(main).to_contain_text("コーディネーターだけに公開")
+    expect(main).to_contain_text("プロフィールの概要の公開範囲コーディネーターだけ")
+    # the name was chosen for verified organisations, but the profile is for coordinators only: the real reach
+    expect(main).to_contain_text("お名前（表示名）の公開範囲（紹介の前）コーディネーターだけ")
     expect(main).not_to_contain_text(email)
     expect(main).not_to_contain_text("090-1234-5678")
     logout(page)
