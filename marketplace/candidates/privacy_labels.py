@@ -31,6 +31,11 @@ def consent_value_label(kind: str, value: str) -> str:
         from marketplace.candidates.forms import VISIBILITY_CHOICES
 
         return str(dict(VISIBILITY_CHOICES).get(value, value))
+    if kind in ("name_visibility", "contact_visibility", "career_visibility", "intro_visibility"):
+        from marketplace.models import FieldVisibility
+        from marketplace.services.visibility import LEVEL_LABELS
+
+        return str(LEVEL_LABELS[FieldVisibility(value)]) if value in set(FieldVisibility) else value
     if kind == "introduction" and len(parts) == 3 and parts[0] == "match" and parts[1].isdigit():
         if parts[2] == "accepted":
             return _("紹介 #%(id)s を承諾", id=parts[1])

@@ -135,3 +135,10 @@ def test_the_match_page_says_what_the_organisation_sees(app, client, make_user, 
     page = client.get(f"/matches/{match_id}").get_data(as_text=True)
     told = re.search(r"<dt>相手の団体に見えているあなたの情報</dt><dd>([^<]*)", page).group(1)
     assert "お名前（表示名）" in told and "自己紹介" in told and "連絡先" not in told
+
+
+def test_the_privacy_page_records_each_choice_in_words(client, make_user, login_as):
+    login_as(make_user(Role.CANDIDATE))
+    client.post("/candidates/profile", data=dict(PROFILE, contact_visibility="coordinators"))
+    html = client.get("/candidates/privacy").get_data(as_text=True)
+    assert "連絡先の公開範囲 ・ コーディネーターだけ" in html
