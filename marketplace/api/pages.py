@@ -34,7 +34,7 @@ def tokens() -> tuple[str, int]:
     form = NewTokenForm()
     if form.validate_on_submit():
         try:
-            _token, secret = api_tokens.create_token(current_user, form.name.data)
+            _token, secret = api_tokens.create_token(current_user, form.name.data, form.expires_in_days.data)
         except DomainError as exc:
             db.session.rollback()
             form.name.errors = [exc.message]

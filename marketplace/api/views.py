@@ -49,7 +49,13 @@ def _authenticate() -> None:
     if not header:
         raise ApiError(401, "unauthorized", headers={"WWW-Authenticate": REALM})
     scheme, _space, secret = header.partition(" ")
-    user = api_tokens.authenticate(secret.strip()) if scheme.lower() == "bearer" and secret.strip() else None
+    try:
+        user = api_tokens.authenticate(secret.strip()) if scheme.lower() == "bearer" and secret.strip() else None
+    except api_tokens.TokenExpired:
+        raise ApiError(401, "invalid_token",
+                       _l("APIトークンの有効期限が切れています。トークンのページで新しいトークンを発行してください。"),
+                       headers={"WWW-Authenticate": f'{REALM}, error="invalid_token", '
+                                                    'error_description="The access token expired"'}) from None
     if user is None:
         raise ApiError(401, "invalid_token",
                        _l("APIトークンが無効です（取り消されたか、存在しないか、アカウントが停止されています）。"),

@@ -25,9 +25,15 @@ class ApiToken(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_used_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
+    # Chosen at creation (90 days unless the owner picks another term); past it the token answers 401.
+    expires_at: Mapped[datetime]
 
     user: Mapped[User] = relationship()
 
     @property
+    def expired(self) -> bool:
+        return self.expires_at <= utcnow()
+
+    @property
     def active(self) -> bool:
-        return self.revoked_at is None
+        return self.revoked_at is None and not self.expired

@@ -212,14 +212,18 @@ def user_for_reset_token(token: str) -> User | None:
 
 
 def change_password(user: User, new_password: str) -> None:
-    """Set a new password and end every other session. Raises ``DomainError`` when too weak."""
+    """Set a new password, end every other session and revoke every API token.
+
+    Raises ``DomainError`` when too weak.
+    """
     problems = password_problems(new_password, user.email)
     if problems:
         raise DomainError(" ".join(problems))
     user.password_hash = hash_password(new_password)
-    from marketplace.services import sessions
+    from marketplace.services import api_tokens, sessions
 
     sessions.end_all(user)
+    api_tokens.revoke_all(user)
     logger.info("user %s changed their password", user.id, extra={"event": "auth.password_changed"})
 
 

@@ -28,6 +28,13 @@ NAME_MAX_LENGTH = 100
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 #: Longest string accepted as a presented secret (anything longer cannot be one of ours).
 SECRET_MAX_LENGTH = 128
+#: Terms a new token may be given, in days; the page offers them in this order.
+EXPIRY_CHOICES_DAYS = (7, 30, 90, 180, 365)
+DEFAULT_EXPIRY_DAYS = 90
+
+
+class TokenExpired(Exception):
+    """The presented secret is a real token whose term has ended (the API answers 401 saying so)."""
 
 
 def hash_secret(secret: str) -> str:
@@ -39,21 +46,25 @@ def new_secret() -> str:
     return SECRET_PREFIX + secrets.token_urlsafe(32)
 
 
-def create_token(user: User, name: str) -> tuple[ApiToken, str]:
-    """Create a token for ``user`` and return it with its secret (shown to the user once).
+def create_token(user: User, name: str, expires_in_days: int = DEFAULT_EXPIRY_DAYS) -> tuple[ApiToken, str]:
+    """Create a token for ``user`` valid for ``expires_in_days`` and return it with its secret (shown once).
 
-    Raises ``DomainError`` when the name is empty or too long, or the user holds too many tokens.
+    Raises ``DomainError`` when the name is empty or too long, the term is not one of
+    ``EXPIRY_CHOICES_DAYS``, or the user holds too many tokens.
     """
     name = name.strip()
     if not name:
         raise DomainError(str(_l("トークンの名前を入力してください。")))
     if len(name) > NAME_MAX_LENGTH:
         raise DomainError(str(_l("トークンの名前は100文字以内で入力してください。")))
+    if expires_in_days not in EXPIRY_CHOICES_DAYS:
+        raise DomainError(str(_l("有効期限は一覧から選んでください。")))
     if len(active_tokens(user)) >= MAX_ACTIVE_TOKENS:
         raise DomainError(str(_l("有効なトークンは10個までです。使わないトークンを無効にしてください。")))
     secret = new_secret()
     token = ApiToken(user_id=user.id, name=name, token_hash=hash_secret(secret),
-                     token_prefix=secret[: len(SECRET_PREFIX) + 6])
+                     token_prefix=secret[: len(SECRET_PREFIX) + 6],
+                     expires_at=utcnow() + timedelta(days=expires_in_days))
     db.session.add(token)
     db.session.flush()
     logger.info("api token %s created for user %s", token.id, user.id, extra={"event": "api_token.created"})
@@ -84,8 +95,26 @@ def revoke_token(actor: User, token_id: int) -> ApiToken:
     return token
 
 
+def revoke_all(user: User) -> int:
+    """Revoke every unrevoked token of ``user`` (a password change or reset); returns how many."""
+    now = utcnow()
+    revoked = 0
+    for token in db.session.scalars(sa.select(ApiToken).where(ApiToken.user_id == user.id,
+                                                              ApiToken.revoked_at.is_(None))):
+        token.revoked_at = now
+        revoked += 1
+    if revoked:
+        db.session.flush()
+        logger.info("%s api tokens of user %s revoked with the password", revoked, user.id,
+                    extra={"event": "api_token.revoked_all"})
+    return revoked
+
+
 def authenticate(secret: str) -> User | None:
-    """The active user owning this unrevoked token, else None. Records when the token was last used."""
+    """The active user owning this unrevoked token, else None. Records when the token was last used.
+
+    Raises ``TokenExpired`` when the token exists and is not revoked but its term has ended.
+    """
     if not secret.startswith(SECRET_PREFIX) or len(secret) > SECRET_MAX_LENGTH:
         return None
     token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == hash_secret(secret)))
@@ -94,6 +123,8 @@ def authenticate(secret: str) -> User | None:
     user = token.user
     if user is None or not user.active:
         return None
+    if token.expired:
+        raise TokenExpired
     now = utcnow()
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
         token.last_used_at = now
