@@ -144,6 +144,9 @@ def register_template_helpers(app: Flask) -> None:
     )
     app.jinja_env.filters["scheme_name"] = lambda code: scheme_name(code, current_language())
     app.jinja_env.globals["current_language"] = current_language
+    from marketplace.idempotency import idempotency_field
+
+    app.jinja_env.globals["idempotency_field"] = idempotency_field
     app.jinja_env.globals["SCHEMES"] = list(SCHEME_NAMES)
     from marketplace.presenters import posting_values, rows_for
 

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from marketplace import idempotency
 from marketplace.access import role_required
 from marketplace.admin import bp
 from marketplace.admin.forms import OrganisationForm, UserAdminForm, VerifyForm
@@ -55,6 +56,8 @@ def _organisation_form(org: Organisation | None) -> OrganisationForm:
 def organisation_edit(org_id: int | None = None) -> str | Response | tuple[str, int]:
     org = db.get_or_404(Organisation, org_id) if org_id else None
     form = _organisation_form(org)
+    if org is None and request.method == "POST" and (earlier := idempotency.earlier_result()) is not None:
+        return earlier
     if form.validate_on_submit():
         codes = {code for code, _n in form.municipality_code.choices}
         if form.municipality_code.data and form.municipality_code.data not in codes:
@@ -68,7 +71,11 @@ def organisation_edit(org_id: int | None = None) -> str | Response | tuple[str, 
         org.municipality_code = form.municipality_code.data or None
         if org.verified != form.verified.data:
             organisations.set_verified(current_user, org, form.verified.data)
-        db.session.commit()
+        if org_id is None:
+            db.session.flush()
+            idempotency.remember(url_for("admin.organisation_edit", org_id=org.id))
+        if (earlier := idempotency.commit_or_replay()) is not None:
+            return earlier
         flash(_("団体を保存しました。"), "info")
         return redirect(url_for("admin.organisations_list"))
     status = 400 if form.is_submitted() else 200

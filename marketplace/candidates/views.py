@@ -7,6 +7,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
+from marketplace import idempotency
 from marketplace.access import role_required
 from marketplace.candidates import bp
 from marketplace.candidates.forms import ConfirmDeleteForm, CorrectionForm, ProfileForm, opt_in_form_class
@@ -248,12 +249,16 @@ def resume_use() -> Response:
 @role_required(Role.CANDIDATE, admin=False)
 def request_correction() -> Response | tuple[str, int]:
     form = CorrectionForm()
+    if (earlier := idempotency.earlier_result()) is not None:
+        return earlier
     if not form.validate_on_submit():
         profile = profiles.get_or_create_profile(current_user)
         return render_template("candidates/privacy.html", profile=profile, disclosures=privacy.disclosures_of(current_user),
                                requests=privacy.requests_of(current_user), consents=privacy.consents_of(current_user),
                                correction_form=form, button_form=ButtonForm(), **_visibility_context(profile)), 400
     privacy.request_correction(current_user, form.note.data)
-    db.session.commit()
+    idempotency.remember(url_for("candidates.privacy_page"))
+    if (earlier := idempotency.commit_or_replay()) is not None:
+        return earlier
     flash(_("訂正の依頼を受け付けました。運営者が確認して対応します。"), "info")
     return redirect(url_for("candidates.privacy_page"))

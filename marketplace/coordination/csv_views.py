@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
+from marketplace import idempotency
 from marketplace.access import role_required
 from marketplace.coordination import bp
 from marketplace.coordination.csv_forms import CsvCommitForm, CsvUploadForm
@@ -145,6 +146,8 @@ def csv_commit(kind: str) -> Response | tuple[str, int]:
     if kind not in IMPORTS:
         abort(404)
     form = CsvCommitForm()
+    if (earlier := idempotency.earlier_result()) is not None:
+        return earlier
     if not form.validate_on_submit():
         abort(400)
     try:
@@ -156,7 +159,9 @@ def csv_commit(kind: str) -> Response | tuple[str, int]:
         if not preview.ok:
             db.session.rollback()
             return _render_preview(kind, preview, None)
-        db.session.commit()
+        idempotency.remember(url_for("coordination.csv_page"))
+        if (earlier := idempotency.commit_or_replay()) is not None:
+            return earlier
     except DomainError as exc:
         db.session.rollback()
         return _csv_page({kind: exc.message}, exc.status_code)

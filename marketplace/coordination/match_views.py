@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from marketplace import idempotency
 from marketplace.access import role_required
 from marketplace.coordination import bp
 from marketplace.extensions import db
@@ -167,6 +168,8 @@ def match_detail(match_id: int) -> tuple[str, int]:
 
 def _apply(match: Match, action, form_name: str, form, message: str) -> Response | tuple[str, int]:
     """Run ``action`` for a validated form; on a domain refusal re-render with the message, nothing saved."""
+    if (earlier := idempotency.earlier_result()) is not None:
+        return earlier
     if not form.validate_on_submit():
         return render_match(match, 400, **{form_name: form})
     try:
@@ -176,7 +179,9 @@ def _apply(match: Match, action, form_name: str, form, message: str) -> Response
         first_field = next(iter(f for f in form if f.type not in ("CSRFTokenField", "SubmitField")))
         first_field.errors = [*first_field.errors, exc.message]
         return render_match(db.session.get(Match, match.id), exc.status_code, **{form_name: form})
-    db.session.commit()
+    idempotency.remember(url_for("coordination.match_detail", match_id=match.id))
+    if (earlier := idempotency.commit_or_replay()) is not None:
+        return earlier
     pipeline_notices.send_now()
     flash(message, "info")
     return redirect(url_for("coordination.match_detail", match_id=match.id))

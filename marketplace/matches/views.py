@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from marketplace import idempotency
 from marketplace.extensions import db
 from marketplace.forms_common import flash_form_errors
 from marketplace.matches import bp
@@ -107,6 +108,8 @@ def respond(match_id: int) -> Response | tuple[str, int]:
 def post_message(match_id: int) -> Response | tuple[str, int]:
     match = _match_or_404(match_id)
     form = MessageForm()
+    if (earlier := idempotency.earlier_result()) is not None:
+        return earlier
     if not form.validate_on_submit():
         if pipeline.side_of(current_user, match) is None:
             flash(_("メッセージを入力してください。"), "error")
@@ -117,7 +120,9 @@ def post_message(match_id: int) -> Response | tuple[str, int]:
     except DomainError as exc:
         db.session.rollback()
         abort(exc.status_code)
-    db.session.commit()
+    idempotency.remember(_back(match).location)
+    if (earlier := idempotency.commit_or_replay()) is not None:
+        return earlier
     pipeline_notices.send_now()
     flash(_("メッセージを送りました。"), "info")
     return _back(match)

@@ -17,6 +17,7 @@ from marketplace.models.invitations import Invitation
 from marketplace.models.matching import ChangeKind, MatcherNode, MatchingChange, MatchingFreshness, MatchingPartition
 from marketplace.models.api_tokens import ApiToken
 from marketplace.models.sessions import UserSession
+from marketplace.models.idempotency import IdempotencyKey
 from marketplace.models.notifications import (
     BouncedAddress,
     DeliveryMode,
@@ -48,6 +49,7 @@ __all__ = [
     "Invitation",
     "Consent",
     "FollowUp",
+    "IdempotencyKey",
     "Match",
     "ChangeKind",
     "MatcherNode",

@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 from marketplace.access import role_required
 from marketplace.extensions import db
 from marketplace.filter_options import candidate_filter_options
+from marketplace import idempotency
 from marketplace.i18n import current_language
 from marketplace.models import (
     CandidateProfile,
@@ -71,6 +72,8 @@ def create_posting_view(organisation: Organisation, scheme, posting_type, succes
     """The new-posting form for ``organisation`` (members and proxy-posting coordinators share it)."""
     form = posting_form_class(scheme.code.value, posting_type)()
     prepare_posting_form(form, organisation.prefecture_code)
+    if request.method == "POST" and (earlier := idempotency.earlier_result()) is not None:
+        return earlier
     if form.validate_on_submit():
         try:
             posting = posting_service.create_posting(current_user, organisation, scheme.code.value,
@@ -79,7 +82,9 @@ def create_posting_view(organisation: Organisation, scheme, posting_type, succes
             db.session.rollback()
             flash(exc.message, "error")
             return render_posting_form(form, scheme, posting_type, organisation, status=exc.status_code)
-        db.session.commit()
+        idempotency.remember(url_for("public.posting_detail", posting_id=posting.id))
+        if (earlier := idempotency.commit_or_replay()) is not None:
+            return earlier
         flash(success, "info")
         flash_anonymity(posting)
         return redirect(url_for("public.posting_detail", posting_id=posting.id))

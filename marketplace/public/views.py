@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
+from marketplace import idempotency
 from marketplace.extensions import db
 from marketplace.filter_options import posting_filter_options
 from marketplace.i18n import current_language
@@ -148,17 +149,22 @@ def accelerator_status() -> str:
 def saved_searches() -> Response | str | tuple[str, int]:
     form = SaveSearchForm()
     if request.method == "POST":
+        if (earlier := idempotency.earlier_result()) is not None:
+            return earlier
         if not form.validate_on_submit():
             flash(_("検索条件の名前を確認してください。"), "error")
             return _saved_searches_page(), 400  # a 400 with a Location would show no page at all
-        params = {k: v for k, v in request.form.items() if k not in ("csrf_token", "name", "target", "submit")}
+        params = {k: v for k, v in request.form.items()
+                  if k not in ("csrf_token", "name", "target", "submit", idempotency.FIELD)}
         try:
             search_service.save_search(current_user, form.name.data, form.target.data, params)
         except DomainError as exc:
             db.session.rollback()
             flash(exc.message, "error")
             return redirect(url_for("public.saved_searches"))
-        db.session.commit()
+        idempotency.remember(url_for("public.saved_searches"))
+        if (earlier := idempotency.commit_or_replay()) is not None:
+            return earlier
         flash(_("検索条件を保存しました。新しい結果があればお知らせします。"), "info")
         return redirect(url_for("public.saved_searches"))
     return _saved_searches_page()

@@ -565,3 +565,16 @@ def test_the_english_template_has_an_english_example_row(app, client, kochi, log
     client.post("/language", data={"language": "en"})
     header, example = _rows(client.get("/coordination/csv/templates/postings.csv").data)
     assert example[0] == "[Example] this row is not imported" and "Title" in header
+
+
+def test_a_retried_commit_imports_the_file_once(app, client, kochi, login_as):
+    login_as(kochi["coordinator"])
+    preview = _upload(client, "postings", _posting_csv(GOOD_ROW).encode("utf-8"))
+    html = preview.get_data(as_text=True)
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', html).group(1)
+    data = {"token": _token(html), "idempotency_key": key}
+    first = client.post("/coordination/csv/postings/commit", data=data)
+    second = client.post("/coordination/csv/postings/commit", data=data)
+    assert first.status_code == 302 and second.status_code == 303
+    assert second.headers["Location"] == first.headers["Location"]
+    assert [p.title for p in _postings(app)] == ["デジタル人材の募集"]
