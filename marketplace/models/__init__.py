@@ -18,6 +18,7 @@ from marketplace.models.matching import ChangeKind, MatcherNode, MatchingChange,
 from marketplace.models.api_tokens import ApiToken
 from marketplace.models.sessions import UserSession
 from marketplace.models.idempotency import IdempotencyKey
+from marketplace.models.calendar_feeds import CalendarFeed
 from marketplace.models.notifications import (
     BouncedAddress,
     DeliveryMode,
@@ -38,6 +39,7 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "Base",
+    "CalendarFeed",
     "CandidateProfile",
     "CareerEntry",
     "CloseReason",

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("settings", __name__)
 
-from marketplace.settings import views  # noqa: E402,F401
+from marketplace.settings import calendar_views, views  # noqa: E402,F401

@@ -36,3 +36,15 @@ class UnsubscribeForm(FlaskForm):
         csrf = False
 
     submit = SubmitField(_l("配信を停止する"))
+
+
+class CalendarFeedForm(FlaskForm):
+    """Make the calendar URL (the first time) or replace it (after the confirmation page)."""
+
+    submit = SubmitField(_l("カレンダーのURLを作る"))
+
+
+class RegenerateCalendarForm(FlaskForm):
+    """The confirmation of replacing the calendar URL."""
+
+    submit = SubmitField(_l("URLを作り直す"))

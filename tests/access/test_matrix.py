@@ -22,6 +22,7 @@ COORDINATORS = frozenset({"coordinator_a", "coordinator_b", "admin"})
 AREA_A = frozenset({"coordinator_a", "admin"})
 NOBODY = frozenset()  # by cookie session: the JSON API takes bearer tokens only
 ADMIN = frozenset({"admin"})
+PEOPLE_WITH_DATES = (CANDIDATES | MEMBERS | COORDINATORS) - ADMIN
 
 POLICY: dict[str, frozenset[str]] = {
     # public pages
@@ -38,6 +39,10 @@ POLICY: dict[str, frozenset[str]] = {
     "auth.two_factor_recovery_codes": SIGNED_IN, "auth.sessions_page": SIGNED_IN,
     "auth.session_sign_out": SIGNED_IN, "auth.session_sign_out_others": SIGNED_IN, "api_pages.tokens": SIGNED_IN, "api_pages.revoke": SIGNED_IN,
     "settings.notifications": SIGNED_IN, "settings.unsubscribe": ALL,
+    # the calendar feed's settings: the people with dated steps (not admins); the feed itself opens only
+    # with its owner's current token (tests/pipeline/test_calendar_feed.py), never with a session
+    "settings.calendar_page": PEOPLE_WITH_DATES, "settings.calendar_create": PEOPLE_WITH_DATES,
+    "settings.calendar_regenerate": PEOPLE_WITH_DATES, "settings.calendar_feed": NOBODY,
     # the JSON API (bearer tokens; a browser session is not enough)
     "api.index": ALL, "api.openapi": ALL, "api.postings": NOBODY, "api.posting": NOBODY,
     "api.my_suggestions": NOBODY, "api.coordination_queue": NOBODY,
