@@ -248,6 +248,10 @@ def delete_account(actor: User, user: User) -> None:
         near_misses.erase(profile.id)  # (the foreign key cascades too; said here, not left to the schema)
         db.session.delete(profile)
     db.session.execute(sa.delete(SavedSearch).where(SavedSearch.user_id == user_id))
+    from marketplace.models import CalendarFeed, IdempotencyKey
+
+    db.session.execute(sa.delete(CalendarFeed).where(CalendarFeed.user_id == user_id))
+    db.session.execute(sa.delete(IdempotencyKey).where(IdempotencyKey.user_id == user_id))
     db.session.execute(sa.delete(DisclosureRequest).where(DisclosureRequest.requester_id == user_id))
     db.session.add(AuditEvent(actor_id=None, event="account.deleted", subject=f"user:{secrets.token_hex(4)}",
                               detail={"role": user.role.value, "at": utcnow().isoformat()}))

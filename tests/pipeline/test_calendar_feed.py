@@ -186,3 +186,19 @@ def test_folding_and_escaping():
     assert "".join([pieces[0]] + [p[1:] for p in pieces[1:]]) == line
     assert calendar_feeds.escape_text("a,b;c\\d\r\ne\nf") == "a\\,b\\;c\\\\d\\ne\\nf"
     assert calendar_feeds.fold("short") == "short"
+
+
+def test_deleting_the_account_removes_the_feed_and_the_form_keys(app, client, login_as, world):
+    from marketplace.models import CalendarFeed, IdempotencyKey
+    from marketplace.services import profiles as profile_service
+
+    login_as(world.candidate)
+    _url, token = _feed_url(client)
+    with app.app_context():
+        db.session.add(IdempotencyKey(user_id=world.candidate, key="k" * 32, result_url="/"))
+        user = db.session.get(User, world.candidate)
+        profile_service.delete_account(user, user)
+        db.session.commit()
+        for model in (CalendarFeed, IdempotencyKey):
+            assert db.session.scalar(sa.select(sa.func.count()).select_from(model)) == 0
+    assert _fetch(client, token).status_code == 404
