@@ -2,7 +2,8 @@
 
 Used by the load scenario and scripts/bench_profile_save.py to save a page's form as a person
 would (CSRF token included): text inputs and text areas as shown, checked boxes and radios,
-selected options (or a single select's first one), the first submit button. No JavaScript.
+selected options (or a single select's first one), the first submit button that is not a
+``formnovalidate`` helper (such as "add a career row"). No JavaScript.
 """
 from __future__ import annotations
 
@@ -41,12 +42,13 @@ class _Parser(HTMLParser):
                 if "checked" in a:
                     self._fields.append((name, a.get("value", "on")))
             elif kind in ("submit", "button", "image", "reset"):
-                if kind == "submit" and not self._submitted:
+                if kind == "submit" and not self._submitted and "formnovalidate" not in a:
                     self._fields.append((name, a.get("value", "")))
                     self._submitted = True
             elif kind != "file":
                 self._fields.append((name, a.get("value", "")))
-        elif tag == "button" and name and a.get("type", "submit") == "submit" and not self._submitted:
+        elif (tag == "button" and name and a.get("type", "submit") == "submit" and not self._submitted
+              and "formnovalidate" not in a):  # "add a row"-style buttons are not the form's own submit
             self._fields.append((name, a.get("value", "")))
             self._submitted = True
         elif tag == "select" and name and "disabled" not in a:
