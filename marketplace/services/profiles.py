@@ -267,6 +267,14 @@ def delete_account(actor: User, user: User) -> None:
     db.session.execute(sa.update(DisclosureRecord).where(DisclosureRecord.recipient_user_id == user_id)
                        .values(recipient_user_id=None))
     db.session.execute(sa.delete(DataRequest).where(DataRequest.user_id == user_id))
+    # Rows keyed by the address rather than the account: the invitation she came through and a
+    # bounce of her address. Everything pointing at the account (mail, tokens, devices, matches,
+    # notices) goes with it through the ON DELETE rules.
+    from marketplace.models import BouncedAddress
+    from marketplace.models.invitations import Invitation
+
+    db.session.execute(sa.delete(Invitation).where(sa.func.lower(Invitation.email) == user.email.lower()))
+    db.session.execute(sa.delete(BouncedAddress).where(sa.func.lower(BouncedAddress.address) == user.email.lower()))
     privacy.record_deletion()
     db.session.delete(user)
     db.session.flush()
