@@ -70,6 +70,8 @@ class Config:
     # Limits on the login and password-reset forms (per client address).
     LOGIN_RATE_LIMIT: str = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
     RESET_RATE_LIMIT: str = os.environ.get("RESET_RATE_LIMIT", "5 per minute;20 per hour")
+    # Registrations per client address (an office behind one NAT registers several people).
+    REGISTER_RATE_LIMIT: str = os.environ.get("REGISTER_RATE_LIMIT", "50 per minute;200 per hour")
     # Limit on the JSON API (/api/v1), per client address, shared by all its endpoints.
     API_RATE_LIMIT: str = os.environ.get("API_RATE_LIMIT", "120 per minute;3000 per hour")
     # Lifetime of emailed tokens, in seconds.

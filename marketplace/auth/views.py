@@ -1,7 +1,7 @@
 """Views of the auth blueprint."""
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
@@ -25,7 +25,12 @@ def _reset_limit() -> str:
     return current_app.config["RESET_RATE_LIMIT"]
 
 
+def _register_limit() -> str:
+    return current_app.config["REGISTER_RATE_LIMIT"]
+
+
 @bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(_register_limit, methods=["POST"])
 def register() -> str | Response | tuple[str, int]:
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
@@ -59,6 +64,7 @@ def register() -> str | Response | tuple[str, int]:
             # the owner of the address is told by mail instead.
             db.session.rollback()
             accounts.send_already_registered_notice(form.email.data)
+            db.session.commit()
             return _registered(form.email.data)
         except DomainError as exc:
             db.session.rollback()
@@ -73,7 +79,7 @@ def register() -> str | Response | tuple[str, int]:
 def _registered(email: str) -> Response:
     """Post/Redirect/Get: a reload of the next page does not send the registration again."""
     session["registered_email"] = email
-    return redirect(url_for("auth.register_sent"), code=303)
+    return accounts.send_after_response(redirect(url_for("auth.register_sent"), code=303))
 
 
 @bp.route("/register/sent")
@@ -103,7 +109,9 @@ def resend_verification() -> str | tuple[str, int]:
         user = accounts.find_user_by_email(form.email.data)
         if user is not None and not user.email_verified:
             accounts.send_verification_email(user)
-        return render_template("auth/check_email.html", email=form.email.data)
+            db.session.commit()
+        return accounts.send_after_response(
+            make_response(render_template("auth/check_email.html", email=form.email.data)))
     status = 400 if form.is_submitted() else 200
     return render_template("auth/resend.html", form=form), status
 
@@ -155,7 +163,8 @@ def forgot_password() -> str | tuple[str, int]:
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         accounts.send_password_reset(form.email.data)
-        return render_template("auth/reset_sent.html")
+        db.session.commit()
+        return accounts.send_after_response(make_response(render_template("auth/reset_sent.html")))
     status = 400 if form.is_submitted() else 200
     return render_template("auth/forgot.html", form=form), status
 

@@ -2,18 +2,18 @@
 from __future__ import annotations
 
 import logging
+import secrets
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import current_app, render_template, url_for
+from flask import Response, current_app, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from marketplace.extensions import db
-from marketplace.models import AuditEvent, Organisation, OrgKind, Role, User, utcnow
+from marketplace.models import AuditEvent, Organisation, OrgKind, OutboxMessage, OutboxStatus, Role, User, utcnow
 from marketplace.services import tokens
 from marketplace.services.errors import Conflict, DomainError
-from marketplace.services.mail import Mail, send_mail
 from marketplace.services.passwords import hash_password, needs_rehash, password_problems, verify_password
 
 logger = logging.getLogger(__name__)
@@ -57,14 +57,17 @@ def create_user(
 ) -> User:
     """Create an account. Raises ``Conflict`` for a taken email, ``DomainError`` for a weak password."""
     email = normalise_email(email)
-    if find_user_by_email(email) is not None:
-        raise Conflict(_("このメールアドレスは既に登録されています。"))
+    # The password is judged before the address is looked up, so a weak password gets the same
+    # answer whether or not the address is taken; a taken address still costs one hash.
     problems = password_problems(password, email)
     if problems:
         raise DomainError(" ".join(problems))
+    password_hash = hash_password(password)
+    if find_user_by_email(email) is not None:
+        raise Conflict(_("このメールアドレスは既に登録されています。"))
     user = User(
         email=email,
-        password_hash=hash_password(password),
+        password_hash=password_hash,
         role=role,
         display_name=display_name.strip(),
         locale=locale,
@@ -115,18 +118,56 @@ def _external_url(endpoint: str, **values: str) -> str:
     return base + url_for(endpoint, **values)
 
 
-def send_verification_email(user: User) -> None:
-    """Email a signed link that confirms the address."""
+#: ``OutboxMessage.kind`` of the mail an account's own actions cause (verification, reset, notices
+#: about registration). It ignores notification settings and unsubscribes, never bounces aside.
+ACCOUNT_MAIL = "account"
+
+
+def enqueue_account_mail(user: User, stream: str, subject: str, text: str) -> OutboxMessage:
+    """Queue one account mail in the outbox (same transaction as the change that caused it).
+
+    Never sent inside the request: the request's answer takes the same time whether or not a
+    mail was queued (see :func:`send_after_response`); the scheduler sends what is left.
+    """
+    now = utcnow()
+    row = OutboxMessage(user_id=user.id, kind=ACCOUNT_MAIL, stream=stream,
+                        period=f"{now:%Y%m%dT%H%M%S.%f}-{secrets.token_hex(4)}", to_address=user.email,
+                        subject=subject[:300], body_text=text, body_html=None, headers=[],
+                        status=OutboxStatus.PENDING, next_attempt_at=now, created_at=now)
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def send_after_response(response: Response) -> Response:
+    """Deliver the outbox once ``response`` has gone out (WSGI ``close``), outside the timed answer."""
+    from marketplace.services import pipeline_notices
+
+    app = current_app._get_current_object()
+
+    def deliver() -> None:
+        with app.app_context():
+            pipeline_notices.send_now()
+
+    response.call_on_close(deliver)
+    return response
+
+
+def _verification_mail(user: User) -> tuple[str, str]:
     token = tokens.make_token(tokens.EMAIL_VERIFY, {"uid": user.id, "email": user.email})
     link = _external_url("auth.verify_email", token=token)
     with force_locale(user.locale):
-        subject = _("メールアドレスの確認")
-        text = render_template("emails/verify_email.txt", user=user, link=link)
-    send_mail(Mail(to=user.email, subject=subject, text=text))
+        return _("メールアドレスの確認"), render_template("emails/verify_email.txt", user=user, link=link)
+
+
+def send_verification_email(user: User) -> None:
+    """Queue a signed link that confirms the address."""
+    subject, text = _verification_mail(user)
+    enqueue_account_mail(user, "verify_email", subject, text)
 
 
 def send_already_registered_notice(email: str) -> None:
-    """Tell the owner of ``email`` that someone tried to register it again."""
+    """Tell the owner of ``email`` that someone tried to register it again (queued)."""
     user = find_user_by_email(email)
     if user is None:
         return
@@ -134,7 +175,7 @@ def send_already_registered_notice(email: str) -> None:
     with force_locale(user.locale):
         subject = _("登録済みのメールアドレスです")
         text = render_template("emails/already_registered.txt", user=user, link=link)
-    send_mail(Mail(to=user.email, subject=subject, text=text))
+    enqueue_account_mail(user, "already_registered", subject, text)
 
 
 def verify_email(token: str) -> User | None:
@@ -189,15 +230,20 @@ def _reset_fingerprint(user: User) -> str:
 def send_password_reset(email: str) -> None:
     """Email a reset link when the address belongs to an account; say nothing either way."""
     user = find_user_by_email(email)
-    if user is None or not user.active:
+    known = user is not None and user.active
+    # The same work on both paths (a token and a rendered mail); only a known address queues it.
+    subject_of = user if known else User(email=normalise_email(email), password_hash="", display_name="",
+                                         locale="ja", role=Role.CANDIDATE)
+    fingerprint = _reset_fingerprint(subject_of) if known else secrets.token_hex(8)
+    token = tokens.make_token(tokens.PASSWORD_RESET, {"uid": subject_of.id or 0, "fp": fingerprint})
+    link = _external_url("auth.reset_password", token=token)
+    with force_locale(subject_of.locale):
+        subject = _("パスワードの再設定")
+        text = render_template("emails/reset_password.txt", user=subject_of, link=link)
+    if not known:
         logger.info("password reset asked for an unknown address", extra={"event": "auth.reset_unknown"})
         return
-    token = tokens.make_token(tokens.PASSWORD_RESET, {"uid": user.id, "fp": _reset_fingerprint(user)})
-    link = _external_url("auth.reset_password", token=token)
-    with force_locale(user.locale):
-        subject = _("パスワードの再設定")
-        text = render_template("emails/reset_password.txt", user=user, link=link)
-    send_mail(Mail(to=user.email, subject=subject, text=text))
+    enqueue_account_mail(user, "password_reset", subject, text)
 
 
 def user_for_reset_token(token: str) -> User | None:

@@ -97,6 +97,7 @@ def live_server(smtp_server) -> Iterator[LiveServer]:
             # Every journey logs in from 127.0.0.1; the default 10/minute would trip a growing suite.
             "LOGIN_RATE_LIMIT": "1000 per minute",
             "RESET_RATE_LIMIT": "1000 per minute",
+            "REGISTER_RATE_LIMIT": "1000 per minute",
             "LOG_LEVEL": "WARNING",
         })
         app.instance_path = tmp

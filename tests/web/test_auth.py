@@ -36,6 +36,7 @@ def test_register_post_redirects_so_a_reload_does_not_send_it_again(app, client,
             "password_confirm": "sunny-Kochi-2026", "role": "candidate"}
     response = client.post("/auth/register", data=data)
     assert response.status_code == 303
+    response.close()  # a WSGI server closes the answer once sent: the queued mail leaves then
     assert response.headers["Location"] == "/auth/register/sent"
     page = client.get("/auth/register/sent")
     assert "prg@example.jp 宛てに確認用のリンクを送りました" in page.get_data(as_text=True)
@@ -180,6 +181,7 @@ def test_password_reset_by_emailed_link_works_once(app, client, mailbox, make_us
     make_user(email="forgetful@example.jp")
     response = client.post("/auth/password/forgot", data={"email": "forgetful@example.jp"})
     assert response.status_code == 200
+    response.close()  # a WSGI server closes the answer once sent: the queued mail leaves then
     link = _link_in(mailbox.to("forgetful@example.jp")[0])
     assert link.startswith("/auth/password/reset/")
     response = client.post(link, data={"password": "new-Secret-pass-5", "password_confirm": "new-Secret-pass-5"})

@@ -449,7 +449,7 @@ def test_invitations_are_mailed_once_and_prefill_registration(app, client, kochi
     assert 'value="hanako@example.jp"' in form and 'value="山田 花子"' in form
     assert 'value="hanako@example.jp"' not in client.get("/auth/register?invitation=wrong").get_data(as_text=True)
     client.post("/auth/register", data={"email": "hanako@example.jp", "display_name": "山田 花子", "password": "correct-Horse-battery-9",
-                                        "password_confirm": "correct-Horse-battery-9", "role": "candidate"})
+                                        "password_confirm": "correct-Horse-battery-9", "role": "candidate"}).close()
     verify = re.search(r"http://localhost(/auth/verify/\S+)", mailbox.to("hanako@example.jp")[-1].get_content()).group(1)
     assert client.get(verify).status_code == 200
     accepted = {i.email: i.accepted_at for i in _invitations(app)}
