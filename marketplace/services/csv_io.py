@@ -31,8 +31,9 @@ MAX_ROWS = 1000
 MAX_TOKEN_CHARS = 450_000
 #: How long a preview stays valid (seconds).
 PREVIEW_MAX_AGE = 3600
-#: Leading characters that make a spreadsheet treat a cell as a formula.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+#: Leading characters that make a spreadsheet treat a cell as a formula. Japanese Excel converts the
+#: full-width forms (＝ ＋ － ＠, typed with the IME on) to their ASCII forms, so they count too.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 UTF8_BOM = "\ufeff"
 
 

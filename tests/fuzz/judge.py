@@ -29,6 +29,21 @@ class Request:
     hostile: dict[str, list[str]]
 
 
+def offered_roots(form: FormSpec | None, fields: list[tuple[str, str]]) -> list[tuple[str, Any]]:
+    """Rows a form names in its own controls and the request chose: a bulk form's ``match_id``
+    checkboxes are the matches it is about, as an id in the URL would be. Only ids the page offered
+    to this actor count, so an id the actor was never shown (an IDOR attempt) stays a stray change."""
+    if form is None:
+        return []
+    roots = []
+    for name, value in fields:
+        table = snapshots.PARAM_TABLES.get(name)
+        spec = form.fields.get(name)
+        if table and spec is not None and value.isdigit() and value in spec.options:
+            roots.append((table, int(value)))
+    return roots
+
+
 def refused(response) -> bool:
     return 400 <= response.status_code < 500 or shows_form_errors(response)
 

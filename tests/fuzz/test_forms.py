@@ -17,7 +17,7 @@ from werkzeug.datastructures import MultiDict
 from marketplace.extensions import db
 from tests.fuzz import snapshots, tally
 from tests.fuzz.conftest import DEEP, FUZZ_SETTINGS, examples
-from tests.fuzz.judge import Request, verdict
+from tests.fuzz.judge import Request, offered_roots, verdict
 from tests.fuzz.strategies import submissions
 from tests.fuzz.support import EXTRA_NAMES, endpoints, fallback_post_targets, short, snapshot, url_roots
 
@@ -47,7 +47,8 @@ def test_hostile_form_input(endpoint, harness, catalogue, world):
         before = last[0] if last else snapshot(app)
         response = clients[target.actor].post(urls[index], data=MultiDict(submission.fields))
         last[:] = [after := snapshot(app)]
-        request = Request(endpoint, urls[index], world.users.get(target.actor), roots[index], target.form,
+        request = Request(endpoint, urls[index], world.users.get(target.actor),
+                          roots[index] + offered_roots(target.form, list(submission.fields)), target.form,
                           submission.hostile)
         problems = verdict(request, response, before, after)
         assert not problems, f"{target.actor} POST {urls[index]} {response.status_code}: {problems} " \

@@ -18,13 +18,14 @@ def ctx(app):
         yield app
 
 
-@pytest.mark.parametrize("text", ["=1+1", "+81", "-5", "@SUM(A1)", "\tx", "\rx"])
+@pytest.mark.parametrize("text", ["=1+1", "+81", "-5", "@SUM(A1)", "\tx", "\rx",
+                                  "＝HYPERLINK(\"http://evil.example\")", "＋81", "－5", "＠SUM(A1)"])
 def test_formula_cells_are_neutralised_and_restored(text):
     assert csv_io.neutralise(text) == "'" + text
     assert csv_io.unneutralise(csv_io.neutralise(text)) == text
 
 
-@pytest.mark.parametrize("text", ["高知県", "", "'quoted", "1+1", "a=b"])
+@pytest.mark.parametrize("text", ["高知県", "", "'quoted", "1+1", "a=b", "高知＝南国", "ー長音"])
 def test_plain_cells_are_left_alone(text):
     assert csv_io.neutralise(text) == text
     assert csv_io.unneutralise(text) == text
