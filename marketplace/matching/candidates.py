@@ -122,3 +122,90 @@ def union_pairs(q: np.ndarray, i: np.ndarray, v: np.ndarray, dq: np.ndarray, di:
     eq, ei = dq[extra], di[extra]
     ev = np.asarray(char_of(eq, ei), dtype=np.float64) if len(eq) else np.zeros(0)
     return np.concatenate([q, eq]), np.concatenate([i, ei]), np.concatenate([v, ev])
+
+
+def text_and_meaning_pools(a_text: sp.csr_matrix, b_text: sp.csr_matrix, a_dense: np.ndarray, b_dense: np.ndarray,
+                           text_n: int, dense_n: int, n_threads: int, chunk_rows: int = 4096,
+                           chunk_cells: int = 8_000_000) -> Iterator[tuple[np.ndarray, ...]]:
+    """Both candidate pools of each row of ``a`` in one pass over query chunks.
+
+    Per chunk: the ``text_n`` best char products (sparse top-n) and one float32 matrix product of
+    the meaning vectors, from which come the ``dense_n`` best meaning products (``argpartition``)
+    and the meaning value of every text-pool pair (a gather, no second product). Yields
+    (text rows, text cols, char, meaning, dense rows, dense cols, meaning) with local row numbers.
+    """
+    nb = b_text.shape[0]
+    if a_text.shape[0] == 0 or nb == 0:
+        return
+    b_t = sp.csr_matrix(b_text.T)
+    bd_t = np.ascontiguousarray(b_dense.T)
+    text_n, dense_n = min(text_n, nb), min(dense_n, nb)
+    rows_per = max(1, min(chunk_rows, chunk_cells // nb))
+    for start in range(0, a_text.shape[0], rows_per):
+        stop = min(start + rows_per, a_text.shape[0])
+        block = sp.csr_matrix(a_text[start:stop])
+        threads = n_threads if block.shape[0] * nb >= _THREADED_PAIRS else 1
+        c = sp_matmul_topn(block, b_t, top_n=text_n, n_threads=threads)
+        t_local = np.repeat(np.arange(stop - start, dtype=np.int64), np.diff(c.indptr))
+        t_cols = c.indices.astype(np.int64)
+        prod = a_dense[start:stop] @ bd_t
+        t_mean = prod[t_local, t_cols].astype(np.float64)
+        if dense_n < nb:
+            d_cols = np.argpartition(prod, nb - dense_n, axis=1)[:, nb - dense_n:]
+        else:
+            d_cols = np.broadcast_to(np.arange(nb), prod.shape)
+        d_mean = np.take_along_axis(prod, d_cols, axis=1).reshape(-1).astype(np.float64)
+        d_rows = np.repeat(np.arange(start, stop, dtype=np.int64), d_cols.shape[1])
+        yield (t_local + start, t_cols, c.data.astype(np.float64), t_mean,
+               d_rows, d_cols.reshape(-1).astype(np.int64), d_mean)
+
+
+def pair_dots(a: sp.csr_matrix, b: sp.csr_matrix, rows_a: np.ndarray, rows_b: np.ndarray,
+              chunk_rows: int = 256, max_cells: int = 8_000_000) -> np.ndarray:
+    """Dot products of the sparse rows ``a[rows_a[k]]`` and ``b[rows_b[k]]`` (float32 sums, as a
+    sparse product accumulates them, returned as float64).
+
+    Chunk by chunk of distinct ``a`` rows: scatter them into a reused dense buffer, gather at the
+    columns of each paired ``b`` row and sum per pair (no per-pair sparse row copies).
+    """
+    out = np.zeros(len(rows_a), dtype=np.float64)
+    if len(rows_a) == 0:
+        return out
+    a, b = sp.csr_matrix(a), sp.csr_matrix(b)
+    order = np.argsort(rows_a, kind="stable")
+    ra, rb = rows_a[order], rows_b[order]
+    uniq, first = np.unique(ra, return_index=True)
+    n_cols = a.shape[1]
+    per = max(1, min(chunk_rows, max_cells // max(1, n_cols)))
+    buf = np.zeros((per, n_cols), dtype=np.float32)
+    bounds = np.r_[first, len(ra)]
+    for u0 in range(0, len(uniq), per):
+        u1 = min(u0 + per, len(uniq))
+        rows = uniq[u0:u1]
+        starts, ends = a.indptr[rows], a.indptr[rows + 1]
+        lens = ends - starts
+        pos = np.repeat(starts - np.r_[0, np.cumsum(lens)[:-1]], lens) + np.arange(lens.sum())
+        local = np.repeat(np.arange(len(rows)), lens)
+        buf[local, a.indices[pos]] = a.data[pos]
+        p0, p1 = bounds[u0], bounds[u1]
+        pair_local = np.repeat(np.arange(len(rows)), np.diff(bounds[u0:u1 + 1]))
+        brows = rb[p0:p1]
+        bs, be = b.indptr[brows], b.indptr[brows + 1]
+        blens = be - bs
+        total = int(blens.sum())
+        if total:
+            bpos = np.repeat(bs - np.r_[0, np.cumsum(blens)[:-1]], blens) + np.arange(total)
+            prods = buf[np.repeat(pair_local, blens), b.indices[bpos]] * b.data[bpos].astype(np.float32)
+            nz = blens > 0
+            sums = np.zeros(len(brows), dtype=np.float32)
+            sums[nz] = np.add.reduceat(prods, (np.cumsum(blens) - blens)[nz])  # float32, in column order
+            out[order[p0:p1]] = sums
+        buf[local, a.indices[pos]] = 0.0
+    return out
+
+
+def lookup_pairs(keys: np.ndarray, values: np.ndarray, query: np.ndarray) -> np.ndarray:
+    """Values of ``query`` keys in the (keys, values) table (every query key must be present)."""
+    order = np.argsort(keys, kind="stable")
+    at = np.searchsorted(keys[order], query)
+    return values[order[np.minimum(at, len(order) - 1)]]

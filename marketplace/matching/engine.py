@@ -7,7 +7,8 @@ import numpy as np
 
 from marketplace.matching import vectors
 from marketplace.matching.candidates import (
-    default_threads, dense_topn_pairs, keep_top, location_groups, location_ok, topn_pairs, union_pairs,
+    default_threads, keep_top, location_groups, location_ok, lookup_pairs, pair_dots, text_and_meaning_pools,
+    topn_pairs, union_pairs,
 )
 from marketplace.matching.cues import off_role
 from marketplace.matching.explain import Suggestion, explain
@@ -25,6 +26,9 @@ DEFAULT_MEANING: bool | None = None
 #: Offset that keeps centred cosines (>= -1) positive inside the sparse top-n merge.
 _DENSE_SHIFT = 2.0
 _TAIL_FOLD = 1024
+#: Score points (0–100) by which approximate meaning cosines may move a score (float32 products
+#: differ from the exact row-wise cosines by < 1e-4 points); see Engine._rank.
+_NEAR = 0.05
 Ranked = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
 
@@ -152,9 +156,10 @@ class Engine:
                                       dense[d_items] + _DENSE_SHIFT, self._dense_pool(k), (1, len(sims)))
             q, items, vals = union_pairs(q, items, vals, dq, d_items, lambda _q, i: sims[i], len(sims))
         q = np.full(len(items), row, dtype=np.int64)
+        meaning = None if dense is None else dense[items]
         if query_is_posting:
-            return self._rank(scheme, q, items, q, vals, k, query_is_posting)
-        return self._rank(scheme, q, q, items, vals, k, query_is_posting)
+            return self._rank(scheme, q, items, q, vals, k, query_is_posting, meaning=meaning)
+        return self._rank(scheme, q, q, items, vals, k, query_is_posting, meaning=meaning)
 
     # ---------------------------------------------------------------- batches
     def top_k_all_postings(self, k: int = 10, explain: bool = False) -> dict[str, list[Suggestion]]:
@@ -172,28 +177,10 @@ class Engine:
             for block in (sb, pb):
                 if block.needs_compaction():
                     block.compact()
-            parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-            d_parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
             a, b = (pb, sb) if query_is_posting else (sb, pb)
-            use_dense = a.dense is not None and b.dense is not None
-            for prow, srow in location_groups(sb.cols, pb.cols, sb.alive, pb.cols["open"]):
-                arow, brow = (prow, srow) if query_is_posting else (srow, prow)
-                for r, c, v in topn_pairs(a.text.base[arow], b.text.base[brow], self._pool(k),
-                                          self.n_threads, self.chunk_rows):
-                    parts.append((arow[r], brow[c], v))
-                if use_dense:
-                    for r, c, v in dense_topn_pairs(a.dense.base[arow], b.dense.base[brow], self._dense_pool(k)):
-                        d_parts.append((arow[r], brow[c], v + _DENSE_SHIFT))
-            q, i, v = _concat(parts)
-            a_n, b_n = (len(a.records), len(b.records))
-            q, i, v = keep_top(q, i, v, self._pool(k), (a_n, b_n))
-            if use_dense:
-                dq, di, dv = _concat(d_parts)
-                dq, di, _ = keep_top(dq, di, dv, self._dense_pool(k), (a_n, b_n))
-                a_text, b_text = a.text.base, b.text.base
-                q, i, v = union_pairs(q, i, v, dq, di, lambda qq, ii: pair_intersections(a_text, b_text, qq, ii), b_n)
+            q, i, v, meaning = self._candidates(a, b, sb, pb, k, query_is_posting)
             si, pj = (i, q) if query_is_posting else (q, i)
-            ranked = self._rank(scheme, q, si, pj, v, k, query_is_posting)
+            ranked = self._rank(scheme, q, si, pj, v, k, query_is_posting, meaning=meaning)
             queries = pb if query_is_posting else sb
             for rec, ok in zip(queries.records, pb.cols["open"] if query_is_posting else sb.alive, strict=True):
                 if ok:
@@ -201,6 +188,42 @@ class Engine:
             for sug in self._suggestions(scheme, ranked, explain):
                 out[sug.posting_id if query_is_posting else sug.seeker_id].append(sug)
         return out
+
+    def _candidates(self, a: Block, b: Block, sb: Block, pb: Block, k: int, query_is_posting: bool  # type: ignore[type-arg]
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
+        """Candidate pairs of one scheme (query rows of ``a``, item rows of ``b``) with their char
+        cosine and, with the meaning channel, their meaning cosine (None without it)."""
+        t_parts: list[tuple[np.ndarray, ...]] = []
+        d_parts: list[tuple[np.ndarray, ...]] = []
+        use_dense = a.dense is not None and b.dense is not None
+        a_n, b_n = len(a.records), len(b.records)
+        for prow, srow in location_groups(sb.cols, pb.cols, sb.alive, pb.cols["open"]):
+            arow, brow = (prow, srow) if query_is_posting else (srow, prow)
+            if not use_dense:
+                for r, c, v in topn_pairs(a.text.base[arow], b.text.base[brow], self._pool(k),
+                                          self.n_threads, self.chunk_rows):
+                    t_parts.append((arow[r], brow[c], v))
+                continue
+            for tr, tc, tv, tm, dr, dc, dm in text_and_meaning_pools(
+                    a.text.base[arow], b.text.base[brow], a.dense.base[arow], b.dense.base[brow],
+                    self._pool(k), self._dense_pool(k), self.n_threads, self.chunk_rows):
+                t_parts.append((arow[tr], brow[tc], tv, tm))
+                d_parts.append((arow[dr], brow[dc], dm))
+        q, i, v = keep_top(*_concat([part[:3] for part in t_parts]), self._pool(k), (a_n, b_n))
+        if not use_dense:
+            return q, i, v, None
+        tq, ti, _tv, tm = _concat4(t_parts)
+        dq, di, dm = _concat(d_parts)
+        keys = np.concatenate([tq * b_n + ti, dq * b_n + di])
+        values = np.concatenate([tm, dm])
+        dq, di, _ = keep_top(dq, di, dm + _DENSE_SHIFT, self._dense_pool(k), (a_n, b_n))
+        t_keys, d_keys = q * b_n + i, dq * b_n + di
+        extra = ~np.isin(d_keys, t_keys)
+        eq, ei = dq[extra], di[extra]
+        ev = pair_dots(a.text.base, b.text.base, eq, ei)
+        q, i, v = np.concatenate([q, eq]), np.concatenate([i, ei]), np.concatenate([v, ev])
+        meaning = lookup_pairs(keys, values, q * b_n + i)
+        return q, i, v, meaning
 
     # ---------------------------------------------------------------- ranking
     def _pool(self, k: int) -> int:
@@ -210,27 +233,45 @@ class Engine:
         return max(self.dense_pool_min, self.pool_factor * k)
 
     def _rank(self, scheme: str, q: np.ndarray, si: np.ndarray, pj: np.ndarray, sims: np.ndarray,
-              k: int, query_is_posting: bool) -> Ranked:
-        """Apply the rules, score, order and keep ``k`` per query: (seeker rows, posting rows, score, tier)."""
+              k: int, query_is_posting: bool, meaning: np.ndarray | None = None) -> Ranked:
+        """Apply the rules, score, order and keep ``k`` per query: (seeker rows, posting rows, score, tier).
+
+        ``meaning``: approximate meaning cosines of the pairs (float32 matrix products) when the
+        caller has them. They are used only to find, per query, the pairs that can reach the top
+        ``k`` (the top ``k`` and every pair of the k-th pair's tier within ``_NEAR`` points of its
+        score); those pairs alone get the exact row-wise cosines, so batch and single queries
+        give the same scores whatever BLAS kernel computed the approximations.
+        """
         sb, pb = self._seekers[scheme], self._postings[scheme]
         status = pair_status(sb.cols, pb.cols, si, pj, scheme)
         keep = status != RULED_OUT
         q, si, pj, sims, tier = q[keep], si[keep], pj[keep], sims[keep], status[keep]
         skills = pair_intersections(sb.skills.compact(), pb.skills.compact(), si, pj)
         cats = pair_intersections(sb.cats.compact(), pb.cats.compact(), si, pj)
-        meaning = sb.dense.pairs(si, pb.dense, pj) if (sb.dense is not None and pb.dense is not None) else None
-        text = blend_text(sims, meaning, off_role(sb.cols["role"][si], pb.cols["role"][pj]), self.weights)
-        scores = pair_scores(sb.cols, pb.cols, si, pj, text, skills, cats, self.weights, self.reciprocal)
-        rounded = np.round(scores.score, 4)
-        item_rank = sb.id_rank()[si] if query_is_posting else pb.id_rank()[pj]
+        item_rank = _item_rank(sb, si) if query_is_posting else _item_rank(pb, pj)
+        if sb.dense is None or pb.dense is None:
+            meaning = None
+        else:
+            if meaning is not None:
+                approx = self._scores(sb, pb, si, pj, sims, np.asarray(meaning, dtype=np.float64)[keep], skills, cats)
+                near = _near_top(q, tier, approx, item_rank, k, _NEAR)
+                q, si, pj, sims, tier = q[near], si[near], pj[near], sims[near], tier[near]
+                skills, cats, item_rank = skills[near], cats[near], item_rank[near]
+            meaning = sb.dense.pairs(si, pb.dense, pj)
+        rounded = self._scores(sb, pb, si, pj, sims, meaning, skills, cats)
         order = _order(q, tier, rounded, item_rank)
         q, si, pj, rounded, tier = q[order], si[order], pj[order], rounded[order], tier[order]
         if len(q):
-            starts = np.r_[0, np.flatnonzero(np.diff(q)) + 1]
-            first = np.repeat(starts, np.diff(np.r_[starts, len(q)]))
-            top = (np.arange(len(q)) - first) < k
+            top = _positions(q) < k
             si, pj, rounded, tier = si[top], pj[top], rounded[top], tier[top]
         return si, pj, rounded, tier
+
+    def _scores(self, sb: Block, pb: Block, si: np.ndarray, pj: np.ndarray, sims: np.ndarray,  # type: ignore[type-arg]
+                meaning: np.ndarray | None, skills: np.ndarray, cats: np.ndarray) -> np.ndarray:
+        """Final scores of the pairs, rounded to 4 decimals."""
+        text = blend_text(sims, meaning, off_role(sb.cols["role"][si], pb.cols["role"][pj]), self.weights)
+        scores = pair_scores(sb.cols, pb.cols, si, pj, text, skills, cats, self.weights, self.reciprocal)
+        return np.round(scores.score, 4)
 
     def _suggestions(self, scheme: str, ranked: Ranked, with_reasons: bool) -> list[Suggestion]:
         sb, pb = self._seekers[scheme], self._postings[scheme]
@@ -289,6 +330,48 @@ def _concat(parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]]
         return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
     qs, items, vals = zip(*parts, strict=True)
     return np.concatenate(qs), np.concatenate(items), np.concatenate(vals)
+
+
+def _positions(q_sorted: np.ndarray) -> np.ndarray:
+    """Position of each element within its run of equal (sorted) query numbers."""
+    starts = np.r_[0, np.flatnonzero(np.diff(q_sorted)) + 1]
+    first = np.repeat(starts, np.diff(np.r_[starts, len(q_sorted)]))
+    return np.arange(len(q_sorted)) - first
+
+
+def _near_top(q: np.ndarray, tier: np.ndarray, score: np.ndarray, item_rank: np.ndarray, k: int,
+              margin: float) -> np.ndarray:
+    """Mask of the pairs that may be in their query's top ``k`` once scores move by less than ``margin``."""
+    if len(q) == 0:
+        return np.zeros(0, dtype=bool)
+    order = _order(q, tier, score, item_rank)
+    qs, ts, ss = q[order], tier[order], score[order]
+    pos = _positions(qs)
+    starts = np.flatnonzero(pos == 0)
+    sizes = np.diff(np.r_[starts, len(qs)])
+    group = np.repeat(np.arange(len(starts)), sizes)
+    kth = starts + np.minimum(sizes, k) - 1
+    full = (sizes >= k)[group]
+    near_sorted = (pos < k) | ~full | ((ts == ts[kth][group]) & (ss >= ss[kth][group] - margin))
+    mask = np.zeros(len(q), dtype=bool)
+    mask[order] = near_sorted
+    return mask
+
+
+def _item_rank(block: Block, rows: np.ndarray) -> np.ndarray:  # type: ignore[type-arg]
+    """Id-order ranks of ``rows`` (the final tie-break): the block's cached ranks, or for a few rows
+    (single queries after upserts) their order among themselves, which sorts them the same way."""
+    if block._id_rank is not None or len(rows) * 8 >= len(block.records):
+        return block.id_rank()[rows]
+    ids = [block.records[r].id for r in rows.tolist()]
+    where = {rid: n for n, rid in enumerate(sorted(set(ids)))}
+    return np.fromiter((where[rid] for rid in ids), dtype=np.int64, count=len(ids))
+
+
+def _concat4(parts: list[tuple[np.ndarray, ...]]) -> tuple[np.ndarray, ...]:
+    if not parts:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0), np.zeros(0)
+    return tuple(np.concatenate(col) for col in zip(*parts, strict=True))
 
 
 def _check_scheme(scheme: str) -> None:
