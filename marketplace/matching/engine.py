@@ -246,8 +246,8 @@ class Engine:
         status = pair_status(sb.cols, pb.cols, si, pj, scheme)
         keep = status != RULED_OUT
         q, si, pj, sims, tier = q[keep], si[keep], pj[keep], sims[keep], status[keep]
-        skills = pair_intersections(sb.skills.compact(), pb.skills.compact(), si, pj)
-        cats = pair_intersections(sb.cats.compact(), pb.cats.compact(), si, pj)
+        skills = pair_intersections(sb.skills, pb.skills, si, pj)
+        cats = pair_intersections(sb.cats, pb.cats, si, pj)
         item_rank = _item_rank(sb, si) if query_is_posting else _item_rank(pb, pj)
         if sb.dense is None or pb.dense is None:
             meaning = None

@@ -20,6 +20,8 @@ for _forms in EMPLOYMENT_FORMS.values():
     for _form in _forms:
         FORM_BIT.setdefault(_form, len(FORM_BIT))
 TAG_SPACE = 1 << 20
+#: Below this many pairs, shared tags are counted with per-row column sets (binary tags only).
+_FEW_PAIRS = 4096
 
 
 def form_bit(form: str) -> int:
@@ -129,13 +131,30 @@ def concat_columns(a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> dict[s
     return {key: np.concatenate([a[key], b[key]]) for key in a}
 
 
-def pair_intersections(a: sp.csr_matrix, b: sp.csr_matrix, rows_a: np.ndarray, rows_b: np.ndarray,
+def pair_intersections(a, b, rows_a: np.ndarray, rows_b: np.ndarray,  # type: ignore[no-untyped-def]
                        chunk: int = 400_000) -> np.ndarray:
-    """Number of shared tags for each pair (rows_a[i], rows_b[i])."""
+    """Number of shared tags for each pair (rows_a[i], rows_b[i]).
+
+    ``a`` and ``b`` are CSR matrices or row stores with a ``gather(rows)`` method (store.Rows).
+    """
     out = np.zeros(len(rows_a), dtype=np.float64)
+    if len(rows_a) <= _FEW_PAIRS and hasattr(a, "column_set") and hasattr(b, "column_set"):
+        # a single query's candidates: set intersections cost less than building sparse matrices
+        for n, (i, j) in enumerate(zip(rows_a.tolist(), rows_b.tolist(), strict=True)):
+            out[n] = len(a.column_set(i) & b.column_set(j))
+        return out
     for start in range(0, len(rows_a), chunk):
         stop = start + chunk
-        left = a[rows_a[start:stop]]
-        right = b[rows_b[start:stop]]
-        out[start:stop] = np.asarray(left.multiply(right).sum(axis=1)).ravel()
+        left = _gather(a, rows_a[start:stop])
+        right = _gather(b, rows_b[start:stop])
+        both = sp.csr_matrix(left.multiply(right))
+        # row sums from the product's own entries (``sum(axis=1)`` would multiply by a dense
+        # vector as wide as the tag space)
+        counts = np.diff(both.indptr)
+        out[start:stop] = np.bincount(np.repeat(np.arange(len(counts)), counts), weights=both.data,
+                                      minlength=len(counts))
     return out
+
+
+def _gather(matrix, rows: np.ndarray) -> sp.csr_matrix:  # type: ignore[no-untyped-def]
+    return matrix.gather(rows) if hasattr(matrix, "gather") else matrix[rows]

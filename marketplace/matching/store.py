@@ -30,6 +30,7 @@ class Rows:
         self._base_t: sp.csr_matrix | None = None
         self.tail = []
         self._tail_matrix: sp.csr_matrix | None = None
+        self._sets: dict[int, frozenset[int]] = {}
 
     @property
     def base_t(self) -> sp.csr_matrix:
@@ -44,13 +45,37 @@ class Rows:
 
     def append(self, row: sp.csr_matrix) -> None:
         self.tail.append(sp.csr_matrix(row))
-        self._tail_matrix = None
 
     def _tail(self) -> sp.csr_matrix:
-        if self._tail_matrix is None:
-            self._tail_matrix = sp.vstack(self.tail, format="csr") if self.tail else sp.csr_matrix(
+        """The tail rows as one CSR matrix (rows appended since the last call are stacked onto it)."""
+        built = 0 if self._tail_matrix is None else self._tail_matrix.shape[0]
+        if self._tail_matrix is None or built < len(self.tail):
+            parts = ([] if self._tail_matrix is None else [self._tail_matrix]) + self.tail[built:]
+            self._tail_matrix = sp.vstack(parts, format="csr") if parts else sp.csr_matrix(
                 (0, self.base.shape[1]), dtype=self.base.dtype)
         return self._tail_matrix
+
+    def column_set(self, i: int) -> frozenset[int]:
+        """Column numbers of row ``i``'s entries (cached per row until the next compaction)."""
+        found = self._sets.get(i)
+        if found is None:
+            nb = self.base.shape[0]
+            m, r = (self.base, i) if i < nb else (self.tail[i - nb], 0)
+            found = frozenset(m.indices[m.indptr[r]:m.indptr[r + 1]].tolist())
+            self._sets[i] = found
+        return found
+
+    def gather(self, rows: np.ndarray) -> sp.csr_matrix:
+        """Rows by index, tail rows included, without folding the tail into the base."""
+        nb = self.base.shape[0]
+        if not self.tail or not len(rows) or rows.max() < nb:
+            return self.base[rows]
+        head = rows < nb
+        stacked = sp.vstack([self.base[rows[head]], self._tail()[rows[~head] - nb]], format="csr")
+        where = np.empty(len(rows), dtype=np.int64)
+        where[np.flatnonzero(head)] = np.arange(int(head.sum()))
+        where[np.flatnonzero(~head)] = np.arange(int(head.sum()), len(rows))
+        return stacked[where]
 
     def compact(self) -> sp.csr_matrix:
         """Fold the tail into the base; return the full CSR matrix."""
@@ -87,11 +112,12 @@ class DenseRows:
 
     def append(self, row: np.ndarray) -> None:
         self.tail.append(np.asarray(row, dtype=np.float32).reshape(1, -1))
-        self._tail_matrix = None
 
     def _tail(self) -> np.ndarray:
-        if self._tail_matrix is None:
-            self._tail_matrix = (np.vstack(self.tail) if self.tail
+        built = 0 if self._tail_matrix is None else self._tail_matrix.shape[0]
+        if self._tail_matrix is None or built < len(self.tail):
+            parts = ([] if self._tail_matrix is None else [self._tail_matrix]) + self.tail[built:]
+            self._tail_matrix = (np.vstack(parts) if parts
                                  else np.zeros((0, self.base.shape[1]), dtype=np.float32))
         return self._tail_matrix
 
