@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 import numpy as np
+import scipy.sparse as sp
 
 from marketplace.matching import vectors
 from marketplace.matching.candidates import (
@@ -75,13 +76,17 @@ class Engine:
         unique_ids(postings)
         for rec in [*seekers, *postings]:
             _check_scheme(rec.scheme)
+        fitted: tuple[sp.csr_matrix, np.ndarray | None] | None = None
         if vectorizer is None:
-            self.vectorizer.fit([r.text for r in seekers] + [r.text for r in postings])
+            fitted = self.vectorizer.fit_transform([r.text for r in seekers] + [r.text for r in postings])
         else:
             self.vectorizer = vectorizer
         self.meaning = self.vectorizer.meaning is not None
-        self._seekers = _blocks(seekers, self.vectorizer, seeker_columns)
-        self._postings = _blocks(postings, self.vectorizer, posting_columns)
+        n = len(seekers)
+        self._seekers = _blocks(seekers, self.vectorizer, seeker_columns,
+                                None if fitted is None else (fitted[0][:n], _rows_of(fitted[1], 0, n)))
+        self._postings = _blocks(postings, self.vectorizer, posting_columns,
+                                 None if fitted is None else (fitted[0][n:], _rows_of(fitted[1], n, None)))
         self._seeker_scheme = {r.id: r.scheme for r in seekers}
         self._posting_scheme = {r.id: r.scheme for r in postings}
         return self
@@ -379,10 +384,17 @@ def _check_scheme(scheme: str) -> None:
         raise ValueError(f"unknown scheme {scheme!r}")
 
 
-def _blocks(records: Sequence, vectorizer: TextVectorizer, columns_of) -> dict[str, Block]:  # type: ignore[type-arg]
-    texts = [r.text for r in records]
-    matrix = vectorizer.transform(texts)
-    dense = vectorizer.transform_dense(texts)
+def _rows_of(dense: np.ndarray | None, start: int, stop: int | None) -> np.ndarray | None:
+    return None if dense is None else dense[start:stop]
+
+
+def _blocks(records: Sequence, vectorizer: TextVectorizer, columns_of,  # type: ignore[type-arg]
+            transformed: tuple[sp.csr_matrix, np.ndarray | None] | None = None) -> dict[str, Block]:  # type: ignore[type-arg]
+    """Per-scheme blocks; ``transformed``: the records' text matrices when ``fit_transform`` made them."""
+    if transformed is None:
+        texts = [r.text for r in records]
+        transformed = (vectorizer.transform(texts), vectorizer.transform_dense(texts))
+    matrix, dense = transformed
     blocks: dict[str, Block] = {}  # type: ignore[type-arg]
     for scheme in SCHEMES:
         rows = [i for i, r in enumerate(records) if r.scheme == scheme]

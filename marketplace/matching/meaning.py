@@ -105,8 +105,12 @@ class MeaningVectorizer:
         return wv.load().dim
 
     def fit(self, texts: Sequence[str]) -> MeaningVectorizer:
+        self._fit(list(texts))
+        return self
+
+    def _fit(self, docs: list[str]) -> np.ndarray | None:
+        """Learn IDF and mean; return the fitted texts' uncentred rows when centring computed them."""
         vectors = wv.load()
-        docs = list(texts)
         df = np.zeros(vectors.table.shape[0], dtype=np.float64)
         for text in docs:
             rows = set(content_rows(text))
@@ -116,13 +120,22 @@ class MeaningVectorizer:
         self.idf = (np.log((1.0 + n) / (1.0 + df)) + 1.0).astype(np.float32) if self.idf_weighting else None
         self.mean = None
         if self.centre and docs:
-            self.mean = l2_rows(mean_vectors(docs, self.idf)).mean(axis=0).astype(np.float32)
-        return self
+            rows = l2_rows(mean_vectors(docs, self.idf))
+            self.mean = rows.mean(axis=0).astype(np.float32)
+            return rows
+        return None
+
+    def fit_transform(self, texts: Sequence[str]) -> np.ndarray:
+        """``fit(texts).transform(texts)``, averaging each text's word vectors once."""
+        docs = list(texts)
+        raw = self._fit(docs)
+        return self._finish(l2_rows(mean_vectors(docs, self.idf)) if raw is None else raw)
 
     def transform(self, texts: Sequence[str]) -> np.ndarray:
         """(n, dim) float32 L2-normalised rows (zero rows for texts with no known word)."""
-        docs = list(texts)
-        raw = l2_rows(mean_vectors(docs, self.idf))
+        return self._finish(l2_rows(mean_vectors(list(texts), self.idf)))
+
+    def _finish(self, raw: np.ndarray) -> np.ndarray:
         if self.mean is not None:
             empty = ~raw.any(axis=1)
             raw = raw - self.mean

@@ -101,18 +101,30 @@ class TextVectorizer:
 
     def fit(self, texts: Sequence[str]) -> TextVectorizer:
         """Learn vocabularies and IDF weights from ``texts``."""
-        docs = list(texts)
+        self._fit(list(texts), keep=False)
+        return self
+
+    def fit_transform(self, texts: Sequence[str]) -> tuple[sp.csr_matrix, np.ndarray | None]:
+        """``fit(texts)`` then (``transform(texts)``, ``transform_dense(texts)``), counting and
+        averaging each text once (the same matrices as the two calls)."""
+        return self._fit(list(texts), keep=True)  # type: ignore[return-value]
+
+    def _fit(self, docs: list[str], keep: bool) -> tuple[sp.csr_matrix, np.ndarray | None] | None:
         max_df = self.max_df if len(docs) >= MIN_DOCS_FOR_PRUNING else 1.0
         self.char.set_params(max_df=max_df)
         if self.word is not None:
             self.word.set_params(max_df=max_df)
-        self.char.fit(docs)
+        char = self.char.fit_transform(docs) if keep else self.char.fit(docs)
         self._char_vocab = dict(self.char.vocabulary_)
+        word = None
         if self.word is not None:
-            self.word.fit(docs)
+            word = self.word.fit_transform(docs) if keep else self.word.fit(docs)
+        dense = None
         if self.meaning is not None:
-            self.meaning.fit(docs)
-        return self
+            dense = self.meaning.fit_transform(docs) if keep else self.meaning.fit(docs)
+        if not keep:
+            return None
+        return self._stack(char, word), dense
 
     def transform_dense(self, texts: Sequence[str]) -> np.ndarray | None:
         """(n, dim) float32 L2-normalised meaning vectors, or None without the meaning channel."""
@@ -128,12 +140,13 @@ class TextVectorizer:
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         """Rows L2-normalised float32 CSR matrix of the stacked channels."""
         docs = list(texts)
-        char = self.char.transform(docs)
-        if self.word is None:
+        return self._stack(self.char.transform(docs), None if self.word is None else self.word.transform(docs))
+
+    def _stack(self, char: sp.csr_matrix, word: sp.csr_matrix | None) -> sp.csr_matrix:
+        if word is None:
             out = char
         else:
-            word = self.word.transform(docs) * np.float32(self.word_weight)
-            out = sp.hstack([char, word], format="csr", dtype=np.float32)
+            out = sp.hstack([char, word * np.float32(self.word_weight)], format="csr", dtype=np.float32)
             out = l2_normalize(out, norm="l2", copy=False)
         out = sp.csr_matrix(out, dtype=np.float32)
         out.sort_indices()

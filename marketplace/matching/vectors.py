@@ -90,6 +90,8 @@ def available() -> bool:
 
 def load() -> WordVectors:
     """The process-wide vectors (loaded on first call; about 0.3 s and 50 MB)."""
+    if _LOADED:  # loaded: no lock needed (the dict is only ever filled once, under the lock)
+        return next(iter(_LOADED.values()))
     with _LOCK:
         if _LOADED:
             return next(iter(_LOADED.values()))
