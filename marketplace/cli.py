@@ -146,6 +146,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(seed_cli)
     app.cli.add_command(match_cli)
     app.cli.add_command(audit_cli)
+    app.cli.add_command(mail_cli)
     from marketplace.scheduler.cli import digests_cli, scheduler_cli
 
     app.cli.add_command(scheduler_cli)
@@ -230,3 +231,43 @@ def audit_affected_command(since: str, field: str) -> None:
     for row in rows:
         writer.writerow([row.subject, row.recipient, row.at.isoformat(), row.how])
     click.echo(f"{len({r.subject for r in rows})} people affected, {len(rows)} records", err=True)
+
+
+mail_cli = AppGroup("mail", help="Outgoing mail: bounces and pauses.")
+
+
+@mail_cli.command("unbounce")
+@click.argument("address")
+def mail_unbounce_command(address: str) -> None:
+    """Send to ADDRESS again (forget that it bounced)."""
+    from marketplace.services import outbox
+
+    if not outbox.unbounce(address):
+        raise click.ClickException(f"{address} is not recorded as bouncing")
+    db.session.commit()
+    click.echo(f"{address} will receive mail again")
+
+
+@mail_cli.command("resume")
+def mail_resume_command() -> None:
+    """Resume sending after a pause (relay/policy refusal or a batch of refusals)."""
+    from marketplace.services import outbox
+
+    if not outbox.resume():
+        click.echo("sending was not paused")
+        return
+    db.session.commit()
+    click.echo("sending resumed; the held messages leave with the next run")
+
+
+@mail_cli.command("status")
+def mail_status_command() -> None:
+    """Print whether sending is paused, and the bouncing addresses."""
+    from marketplace.models import BouncedAddress
+    from marketplace.services import outbox
+
+    paused = outbox.active_pause()
+    click.echo(f"paused since {paused.created_at:%Y-%m-%d %H:%M} UTC: {paused.reason} {paused.detail}"
+               if paused else "sending")
+    for row in db.session.scalars(sa.select(BouncedAddress).order_by(BouncedAddress.address)):
+        click.echo(f"bounced\t{row.address}\t{row.code}\t{row.reason}")

@@ -41,3 +41,9 @@ class UserAdminForm(FlaskForm):
     prefectures = UniqueSelectMultipleField(_l("担当都道府県"), choices=[], validators=[Optional()])
     active = BooleanField(_l("有効"))
     submit = SubmitField(_l("保存する"))
+
+
+class MailActionForm(FlaskForm):
+    """A button form of the mail page: resume sending, or clear one bounce."""
+
+    submit = SubmitField(_l("実行する"))

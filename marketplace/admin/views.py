@@ -10,12 +10,12 @@ from werkzeug.wrappers import Response
 from marketplace import idempotency
 from marketplace.access import role_required
 from marketplace.admin import bp
-from marketplace.admin.forms import OrganisationForm, UserAdminForm, VerifyForm
+from marketplace.admin.forms import MailActionForm, OrganisationForm, UserAdminForm, VerifyForm
 from marketplace.auth.forms import ROLE_LABELS
 from marketplace.extensions import db
 from marketplace.i18n import current_language
-from marketplace.models import OrgKind, Organisation, Role, User
-from marketplace.services import organisations, reference
+from marketplace.models import BouncedAddress, OrgKind, Organisation, Role, User
+from marketplace.services import organisations, outbox, reference
 from marketplace.services.errors import DomainError
 
 
@@ -28,6 +28,8 @@ def dashboard() -> str:
         "unverified": db.session.scalar(
             sa.select(sa.func.count(Organisation.id)).where(Organisation.verified.is_(False))
         ),
+        "mail_paused": outbox.active_pause() is not None,
+        "bounced": db.session.scalar(sa.select(sa.func.count(BouncedAddress.id))),
     }
     return render_template("admin/dashboard.html", counts=counts)
 
@@ -157,3 +159,44 @@ def _apply_user_changes(user: User, form: UserAdminForm) -> None:
     if new_role == Role.COORDINATOR:
         cells = organisations.parse_area(form.schemes.data or [], form.prefectures.data or [])
         organisations.set_coordinator_area(current_user, user, cells)
+
+
+@bp.route("/mail")
+@role_required(Role.ADMIN)
+def mail_status() -> str:
+    """Whether sending is paused (and why), and the addresses that bounced."""
+    from marketplace.models import BouncedAddress, MailPause
+    from marketplace.services import outbox
+
+    bounces = db.session.scalars(sa.select(BouncedAddress).order_by(BouncedAddress.created_at.desc())).all()
+    history = db.session.scalars(sa.select(MailPause).order_by(MailPause.id.desc()).limit(10)).all()
+    return render_template("admin/mail.html", pause=outbox.active_pause(), bounces=bounces, history=history,
+                           form=MailActionForm())
+
+
+@bp.route("/mail/resume", methods=["POST"])
+@role_required(Role.ADMIN)
+def mail_resume() -> Response | tuple[str, int]:
+    from marketplace.services import outbox
+
+    if not MailActionForm().validate_on_submit():
+        return render_template("errors/400.html"), 400
+    if outbox.resume(current_user.id):
+        flash(_("メールの送信を再開しました。"), "info")
+    db.session.commit()
+    return redirect(url_for("admin.mail_status"))
+
+
+@bp.route("/mail/bounces/<int:bounce_id>/clear", methods=["POST"])
+@role_required(Role.ADMIN)
+def mail_unbounce(bounce_id: int) -> Response | tuple[str, int]:
+    from marketplace.models import BouncedAddress
+    from marketplace.services import outbox
+
+    bounce = db.get_or_404(BouncedAddress, bounce_id)
+    if not MailActionForm().validate_on_submit():
+        return render_template("errors/400.html"), 400
+    outbox.unbounce(bounce.address)
+    db.session.commit()
+    flash(_("このアドレスへの送信を再開します。"), "info")
+    return redirect(url_for("admin.mail_status"))

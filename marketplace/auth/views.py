@@ -12,7 +12,7 @@ from marketplace.auth.forms import ForgotPasswordForm, LoginForm, RegisterForm, 
 from marketplace.extensions import db, limiter
 from marketplace.i18n import current_language
 from marketplace.models import OrgKind, Role
-from marketplace.services import accounts, invitations, reference, two_factor
+from marketplace.services import accounts, invitations, notifications, reference, two_factor
 from marketplace.services.errors import Conflict, DomainError
 from marketplace.urls import home_for, safe_next
 
@@ -107,8 +107,8 @@ def resend_verification() -> str | tuple[str, int]:
     form = ResendForm()
     if form.validate_on_submit():
         user = accounts.find_user_by_email(form.email.data)
-        if user is not None and not user.email_verified:
-            accounts.send_verification_email(user)
+        if user is not None and (not user.email_verified or notifications.is_bouncing(user.email)):
+            accounts.send_verification_email(user)  # confirming a bouncing address again clears it
             db.session.commit()
         return accounts.send_after_response(
             make_response(render_template("auth/check_email.html", email=form.email.data)))

@@ -23,6 +23,7 @@ from marketplace.models.notifications import (
     BouncedAddress,
     DeliveryMode,
     HeldNotification,
+    MailPause,
     NotificationPreference,
     OutboxMessage,
     OutboxStatus,
@@ -86,6 +87,7 @@ __all__ = [
     "utcnow",
     # mail delivery
     "BouncedAddress",
+    "MailPause",
     "DeliveryMode",
     "HeldNotification",
     "NotificationPreference",

@@ -134,6 +134,24 @@ class BouncedAddress(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class MailPause(Base):
+    """Sending stopped because the mail server refused for a reason of its own (relay, policy,
+    authentication) or refused most recipients of a batch. Nothing leaves until an admin resumes.
+
+    ``detail`` is the server's answer with every address in it replaced, so it holds no one's data.
+    """
+
+    __tablename__ = "mail_pauses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reason: Mapped[str] = mapped_column(sa.String(32))  # "policy_refusal" or "mass_refusal"
+    code: Mapped[int] = mapped_column(default=0)
+    detail: Mapped[str] = mapped_column(sa.String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    resumed_at: Mapped[datetime | None]
+    resumed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+
 class SchedulerRun(Base):
     """One run of a scheduled job for one period, kept so that a restart neither loses nor repeats it."""
 

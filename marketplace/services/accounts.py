@@ -189,6 +189,10 @@ def verify_email(token: str) -> User | None:
     if user.email_verified_at is None:
         user.email_verified_at = utcnow()
         logger.info("user %s verified their email", user.id, extra={"event": "user.verified"})
+    # A link that arrived proves the address works: a bounce recorded for it is cleared.
+    from marketplace.services import outbox
+
+    outbox.unbounce(user.email)
     return user
 
 

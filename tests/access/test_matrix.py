@@ -87,6 +87,7 @@ POLICY: dict[str, frozenset[str]] = {
     # the operator
     "admin.dashboard": ADMIN, "admin.organisations_list": ADMIN, "admin.organisation_edit": ADMIN,
     "admin.organisation_verify": ADMIN, "admin.users_list": ADMIN, "admin.user_edit": ADMIN,
+    "admin.mail_status": ADMIN, "admin.mail_resume": ADMIN, "admin.mail_unbounce": ADMIN,
 }
 
 #: Where a route needs another object than the default one of its parameter name.

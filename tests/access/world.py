@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import pyotp
 
 from marketplace.extensions import db
-from marketplace.models import Match, Organisation, OrgKind, Role, SavedSearch, User, Visibility
+from marketplace.models import BouncedAddress, Match, Organisation, OrgKind, Role, SavedSearch, User, Visibility
 from marketplace.services import accounts, organisations, pipeline, postings, profiles
 from tests.conftest import PASSWORD, enrol_second_factor
 
@@ -100,6 +100,8 @@ def build_world() -> World:
     follow_up = pipeline.follow_ups(match)[0]
     search = SavedSearch(user_id=users["candidate_a"].id, name="高知のDX", target="postings", params={"q": "DX", "scheme": "accelerator", "remote": "remote"})
     db.session.add(search)
+    bounce = BouncedAddress(address="bounced@example.jp", code=550, reason="5.1.1 User unknown")
+    db.session.add(bounce)
     db.session.commit()
     world.users = {k: u.id for k, u in users.items()}
     world.emails = {k: u.email for k, u in users.items()}
@@ -107,7 +109,7 @@ def build_world() -> World:
         "posting_id": position, "draft_id": draft.id, "case_id": case, "match_id": match.id,
         "follow_up_id": follow_up.id, "profile_id": profile_a, "org_id": org_a.id, "user_id": users["candidate_a"].id,
         "search_id": search.id, "code": "accelerator", "scheme_code": "accelerator", "type_code": "position",
-        "kind": "postings",
+        "kind": "postings", "bounce_id": bounce.id,
     }
     return world
 
