@@ -1,7 +1,7 @@
 """mail pauses: sending stopped after a relay/policy refusal or a batch of refusals
 
 Revision ID: c2d3e4f5a6b7
-Revises: b1e4c7d9a2f3
+Revises: e6c9a4b1d357
 Create Date: 2026-12-07 09:40:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c2d3e4f5a6b7'
-down_revision = 'b1e4c7d9a2f3'
+down_revision = 'e6c9a4b1d357'
 branch_labels = None
 depends_on = None
 
