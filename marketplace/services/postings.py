@@ -15,6 +15,7 @@ from marketplace.models import (
     DisclosureRequest,
     DisclosureStatus,
     Organisation,
+    OrgKind,
     Posting,
     PostingStatus,
     PostingStatusChange,
@@ -103,6 +104,21 @@ def _apply(posting: Posting, posting_type: PostingType, data: PostingData) -> No
                                      [str(v) for v in details.values() if isinstance(v, str)])
 
 
+def check_authority(organisation: Organisation, data: PostingData) -> None:
+    """A local government posts only within its own authority: a prefecture within itself and its
+    municipalities, a municipality for itself. Raises ``DomainError`` (400) with the reason."""
+    if organisation.kind == OrgKind.PREFECTURE:
+        if data.prefecture_code != organisation.prefecture_code:
+            raise DomainError(str(_l("都道府県は、自らの区域（その都道府県と県内の市町村）の募集だけを掲載できます。"
+                                     "勤務地・対象地域の都道府県を自らの都道府県にしてください。")))
+    elif organisation.kind == OrgKind.MUNICIPALITY:
+        own = organisation.municipality_code
+        if data.prefecture_code != organisation.prefecture_code or (
+                data.municipality_code and own and data.municipality_code != own):
+            raise DomainError(str(_l("市町村は、自らの区域の募集だけを掲載できます。"
+                                     "勤務地・対象地域を自らの市町村にしてください。")))
+
+
 def _record(posting: Posting, actor: User | None, to_status: PostingStatus, comment: str = "") -> None:
     from_status = posting.status.value if posting.status else None
     posting.status = to_status
@@ -130,6 +146,7 @@ def create_posting(actor: User, organisation: Organisation, scheme_code: str, ty
         raise PermissionDenied(str(_l("募集を作成する権限がありません。")))
     if organisation.kind not in posting_type.poster_kinds:
         raise DomainError(str(_l("この種類の団体はこの募集を掲載できません。")))
+    check_authority(organisation, data)
     posting = Posting(organisation=organisation, created_by_id=actor.id, proxy_by_id=actor.id if proxy else None,
                       scheme=scheme.code.value, posting_type=posting_type.code,
                       skills=[], categories=[], details={}, confidential={})
@@ -148,6 +165,7 @@ def update_posting(actor: User, posting: Posting, data: PostingData) -> None:
     if posting.status == PostingStatus.CLOSED:
         raise InvalidTransition(str(_l("終了した募集は編集できません。")))
     _scheme, posting_type = _scheme_and_type(posting.scheme, posting.posting_type)
+    check_authority(posting.organisation, data)
     _apply(posting, posting_type, data)
     db.session.flush()
     if posting.status == PostingStatus.PUBLISHED:
