@@ -29,6 +29,7 @@ VOLATILE_COLUMNS = {"user_sessions": frozenset({"last_seen_at"})}
 PARAM_TABLES = {
     "posting_id": "postings", "match_id": "matches", "follow_up_id": "match_follow_ups", "org_id": "organisations",
     "profile_id": "candidate_profiles", "user_id": "users", "token_id": "api_tokens", "search_id": "saved_searches",
+    "bounce_id": "bounced_addresses",
 }
 
 Key = tuple[Any, ...]

@@ -44,6 +44,7 @@ class FuzzWorld:
     other_profile: int = 0
     follow_ups: list[int] = field(default_factory=list)
     saved_search: int = 0
+    bounce: int = 0
     api_token: int = 0
     api_secrets: dict[str, str] = field(default_factory=dict)
     candidates: dict[str, list[str]] = field(default_factory=dict)  # URL values, see ``param_candidates``
@@ -202,6 +203,12 @@ def build_world() -> FuzzWorld:
         _postings(world, coordinator)
         _matches(world, coordinator)
         world.saved_search = search.save_search(candidate, "高知のDX", "postings", {"prefecture": KOCHI}).id
+        from marketplace.models import BouncedAddress
+
+        bounce = BouncedAddress(address="bounced-fuzz@example.jp", code=550, reason="5.1.1 User unknown")
+        db.session.add(bounce)
+        db.session.flush()
+        world.bounce = bounce.id
         token, secret = api_tokens.create_token(candidate, "fuzz")
         world.api_token, world.api_secrets["candidate"] = token.id, secret
         for actor in ("coordinator", "member_pref"):
@@ -231,6 +238,7 @@ def _all_candidates(world: FuzzWorld) -> dict[str, list[str]]:
         "user_id": [world.users["outsider"], world.users["candidate"], world.users["member_pref"]],
         "token_id": [world.api_token],
         "search_id": [world.saved_search],
+        "bounce_id": [world.bounce],
         "code": list(SCHEMES) + [KOCHI, "13"],
         "kind": ["postings", "invitations"],
         "scheme_code": list(SCHEMES),
