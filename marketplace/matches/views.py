@@ -1,6 +1,7 @@
 """Views of the matches blueprint (candidates and organisation members; coordinators post messages here)."""
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -36,7 +37,51 @@ def _back(match: Match) -> Response:
 @login_required
 def index() -> str:
     page = db.paginate(pipeline.participant_matches(current_user), per_page=20, error_out=False)
-    return render_template("matches/index.html", page=page)
+    def count(query: sa.Select) -> int:
+        return db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery())) or 0
+
+    return render_template("matches/index.html", page=page, interest_count=count(pipeline.interests_of(current_user)),
+                           waiting_interest_count=count(pipeline.interests_of(current_user, active_only=True)))
+
+
+@bp.route("/interests")
+@login_required
+def interests() -> str:
+    """What this person (or their organisation) marked 関心あり, with its state and a way to withdraw."""
+    page = db.paginate(pipeline.interests_of(current_user), per_page=20, error_out=False)
+    rows = [(m, pipeline.side_of(current_user, m)) for m in page.items]
+    return render_template("matches/interests.html", page=page, rows=rows,
+                           review_statuses=pipeline.REVIEW_STATUSES)
+
+
+def _interested_side_or_404(match_id: int) -> tuple[Match, str]:
+    match = db.session.get(Match, match_id)
+    side = pipeline.side_of(current_user, match) if match is not None else None
+    if side is None:
+        abort(404)
+    return match, side
+
+
+@bp.route("/<int:match_id>/interest/withdraw", methods=["GET", "POST"])
+@login_required
+def withdraw_interest(match_id: int) -> Response | str:
+    """Confirm (GET), then withdraw (POST) one's interest in a suggestion still in review."""
+    match, side = _interested_side_or_404(match_id)
+    form = InterestForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            pipeline.withdraw_interest(current_user, match)
+        except DomainError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+        else:
+            db.session.commit()
+            flash(_("関心を取り下げました。"), "info")
+        return redirect(url_for("matches.interests"))
+    active = getattr(match, f"{side}_interest_at") is not None and match.status in pipeline.REVIEW_STATUSES
+    return render_template("matches/withdraw_interest.html", match=match, side=side, form=form, active=active)
 
 
 def render_detail(match: Match, status: int = 200, **forms: object) -> tuple[str, int]:

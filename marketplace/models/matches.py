@@ -60,6 +60,9 @@ class Match(Base):
     reject_reason: Mapped[str | None] = mapped_column(sa.String(32))
     seeker_interest_at: Mapped[datetime | None]
     poster_interest_at: Mapped[datetime | None]
+    # A side that withdrew its interest: its ``*_interest_at`` is cleared, this says when.
+    seeker_interest_withdrawn_at: Mapped[datetime | None]
+    poster_interest_withdrawn_at: Mapped[datetime | None]
     seeker_consent: Mapped[Consent | None] = mapped_column(sa.Enum(Consent, native_enum=False, length=16))
     seeker_consent_at: Mapped[datetime | None]
     poster_consent: Mapped[Consent | None] = mapped_column(sa.Enum(Consent, native_enum=False, length=16))
@@ -91,6 +94,12 @@ class Match(Base):
     def interest(self) -> bool:
         """Either side said it is interested: the review queue lists these first."""
         return self.seeker_interest_at is not None or self.poster_interest_at is not None
+
+    @property
+    def interest_withdrawn(self) -> bool:
+        """A side withdrew its interest and no side is interested now (the queue marks these)."""
+        return not self.interest and (self.seeker_interest_withdrawn_at is not None
+                                      or self.poster_interest_withdrawn_at is not None)
 
 
 class MatchEvent(Base):

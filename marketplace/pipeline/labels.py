@@ -48,6 +48,7 @@ EVENT_LABELS = {
     "note": _l("メモ"),
     "consent": _l("紹介への回答"),
     "interest": _l("関心の表明"),
+    "interest_withdrawn": _l("関心の取り下げ"),
     "next_step": _l("次の一手"),
     "trial": _l("お試し期間"),
     "details": _l("記録"),

@@ -263,8 +263,47 @@ def express_interest(user: User, match: Match) -> None:
     field = "seeker_interest_at" if side == "seeker" else "poster_interest_at"
     if getattr(match, field) is None:
         setattr(match, field, utcnow())
+        setattr(match, f"{side}_interest_withdrawn_at", None)
         _event(match, user, "interest", internal=True)
     db.session.flush()
+
+
+def withdraw_interest(user: User, match: Match) -> None:
+    """A side takes back its interest while the match is still in review; the queue marks it."""
+    side = _require_side(user, match)
+    if match.status not in REVIEW_STATUSES:
+        raise InvalidTransition(str(_l("この提案には既に対応が進んでいるため、関心を取り下げられません。紹介の打診には辞退で答えてください。")))
+    field = f"{side}_interest_at"
+    if getattr(match, field) is None:
+        raise InvalidTransition(str(_l("この提案には関心を表明していません。")))
+    setattr(match, field, None)
+    setattr(match, f"{side}_interest_withdrawn_at", utcnow())
+    _event(match, user, "interest_withdrawn", internal=True)
+    db.session.flush()
+
+
+def interests_of(user: User, *, active_only: bool = False) -> sa.Select:
+    """Suggestions this person (or their organisation) said it is interested in, or withdrew, newest
+    first; ``active_only``: those still interested and waiting for the coordinator's review."""
+    def marked(side: str):
+        now = getattr(Match, f"{side}_interest_at").is_not(None)
+        if active_only:
+            return sa.and_(now, Match.status.in_(REVIEW_STATUSES))
+        return sa.or_(now, getattr(Match, f"{side}_interest_withdrawn_at").is_not(None))
+
+    conditions = []
+    if user.role == Role.CANDIDATE:
+        from marketplace.models import CandidateProfile
+
+        mine = Match.candidate_profile_id.in_(sa.select(CandidateProfile.id).where(CandidateProfile.user_id == user.id))
+        conditions.append(sa.and_(mine, marked("seeker")))
+    if user.organisation_id is not None:
+        own_postings = sa.select(Posting.id).where(Posting.organisation_id == user.organisation_id)
+        conditions.append(sa.and_(Match.posting_id.in_(own_postings), marked("poster")))
+        conditions.append(sa.and_(Match.solution_posting_id.in_(own_postings), marked("seeker")))
+    if not conditions:
+        return sa.select(Match).where(sa.false())
+    return sa.select(Match).where(sa.or_(*conditions)).order_by(Match.updated_at.desc(), Match.id.desc())
 
 
 # --- introductions -------------------------------------------------------------------

@@ -59,6 +59,8 @@ POLICY: dict[str, frozenset[str]] = {
     "matches.post_message": frozenset({"candidate_a", "member_a"}) | AREA_A,
     "matches.debrief": frozenset({"candidate_a", "member_a"}) | AREA_A,
     "matches.interest": frozenset({"candidate_a", "member_a"}),
+    "matches.interests": SIGNED_IN,
+    "matches.withdraw_interest": frozenset({"candidate_a", "member_a"}),
     # organisations
     "organisations.dashboard": MEMBERS, "organisations.candidates": MEMBERS,
     "organisations.candidate_detail": MEMBERS,
