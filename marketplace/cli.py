@@ -97,6 +97,9 @@ def seed_demo_command() -> None:
 
     accounts_made = load_demo()
     db.session.commit()
+    from marketplace.scheduler.jobs import settle_fresh_database
+
+    settle_fresh_database()  # the first `make run` must not mail every demo person a digest at start
     click.echo("Demo data: " + ", ".join(f"{name} {count}" for name, count in demo_counts().items()))
     click.echo("Demo accounts (password for all: %s):" % DEMO_PASSWORD)
     for email, role in accounts_made:

@@ -30,7 +30,7 @@ from marketplace.organisations.forms import (
     posting_form_class,
 )
 from marketplace.public.forms import SaveSearchForm
-from marketplace.schemes.registry import get_scheme, posting_types_for
+from marketplace.schemes.registry import get_scheme, posting_types_for, seeks_candidates
 from marketplace.services import postings as posting_service
 from marketplace.services import anonymity, matching_queue, privacy, reference, visibility
 from marketplace.services.errors import DomainError
@@ -100,7 +100,10 @@ def dashboard() -> str:
         query = sa.select(Posting).where(Posting.organisation_id == organisation.id).order_by(Posting.id.desc())
         page = db.paginate(query, per_page=20, error_out=False)
     return render_template("organisations/dashboard.html", organisation=organisation, page=page,
-                           can_publish=can_publish(current_user))
+                           can_publish=can_publish(current_user),
+                           seeks_candidates=organisation is not None and seeks_candidates(organisation.kind),
+                           offers_solutions=organisation is not None and any(
+                               t.side == "offer" for _s, t in posting_types_for(organisation.kind)))
 
 
 @bp.route("/postings/new")

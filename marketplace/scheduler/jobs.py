@@ -75,6 +75,25 @@ def catch_up(now: datetime | None = None) -> list[BuildReport]:
     return reports
 
 
+def settle_fresh_database(now: datetime | None = None) -> list[str]:
+    """Record the current daily and weekly digest periods as done in a database where those digests
+    were never built (a freshly seeded demo), so the scheduler's first start does not catch up
+    their runs and mail every seeded person at once; the next scheduled slot builds them as usual.
+    Returns the jobs so settled. Where a digest job ever ran, nothing changes (a restart still
+    catches up a run it missed)."""
+    now = now or utcnow()
+    settled = []
+    for frequency in (periods.DAILY, periods.WEEKLY):
+        job = digest_job_name(frequency)
+        if db.session.scalar(sa.select(SchedulerRun.id).where(SchedulerRun.job == job).limit(1)) is not None:
+            continue
+        run_id = runs.claim(job, periods.period_key(frequency, periods.latest_slot(frequency, now)), now)
+        if run_id is not None:
+            runs.finish(run_id, runs.DONE, now, "fresh database: the seeded people's first digest comes at the next slot")
+            settled.append(job)
+    return settled
+
+
 def send_outbox(now: datetime | None = None) -> outbox.SendReport:
     return outbox.send_pending(now)
 

@@ -227,3 +227,9 @@ def get_scheme(code: str) -> Scheme | None:
 def posting_types_for(kind: OrgKind) -> list[tuple[Scheme, PostingType]]:
     """Every (scheme, posting type) an organisation of ``kind`` may post."""
     return [(s, t) for s in SCHEMES.values() for t in s.posting_types if kind in t.poster_kinds]
+
+
+def seeks_candidates(kind: OrgKind) -> bool:
+    """Whether an organisation of ``kind`` posts a need that candidates are matched with
+    (a startup only offers solutions to municipalities' challenges: it looks for no people)."""
+    return any(s.candidates_opt_in and t.side == "need" for s, t in posting_types_for(kind))

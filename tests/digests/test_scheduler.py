@@ -159,3 +159,37 @@ def test_follow_up_reminders_run_once_a_day(app):
         assert first in (0, None)  # 0 with the pipeline module; None until it exists
         assert jobs.followup_reminders(datetime(2026, 1, 5, 1, 0, tzinfo=UTC)) is None
         assert db.session.scalar(sa.select(sa.func.count(OutboxMessage.id))) == 0
+
+
+def test_a_freshly_seeded_database_sends_no_burst_of_digests_at_first_start(app, kochi, mailbox):
+    """`flask seed demo` settles the current periods: the first start catches nothing up."""
+    with app.app_context():
+        _news_for_candidate(kochi, jst(-1, 12))
+        assert jobs.settle_fresh_database(jst(0, 9, 0)) == ["digests.daily", "digests.weekly"]
+        jobs.tick(jst(0, 9, 30))  # the first start, within the grace time of 08:00
+        jobs.send_outbox(jst(0, 9, 31))
+        assert mailbox.to("cand@example.jp") == []
+        assert jobs.settle_fresh_database(jst(0, 9, 40)) == []  # seeding again changes nothing
+        jobs.daily_digests(jst(1, 8, 0))  # the next slot builds the digest as usual
+    assert len(mailbox.to("cand@example.jp")) == 1
+
+
+def test_settling_leaves_a_database_where_digests_ran_to_catch_up(app, kochi, mailbox):
+    with app.app_context():
+        jobs.daily_digests(jst(-1, 8, 0))
+        jobs.weekly_digests(jst(-7, 8, 0))
+        _news_for_candidate(kochi, jst(-1, 12))
+        assert jobs.settle_fresh_database(jst(0, 9, 0)) == []  # the scheduler has run here before
+        jobs.tick(jst(0, 9, 30))
+    assert len(mailbox.to("cand@example.jp")) == 1
+
+
+def test_seed_demo_settles_the_digest_periods(app, monkeypatch):
+    from marketplace.services import demo
+
+    monkeypatch.setattr(demo, "load_demo", lambda: [])
+    result = app.test_cli_runner().invoke(args=["seed", "demo"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        jobs_done = set(db.session.scalars(sa.select(SchedulerRun.job).where(SchedulerRun.status == "done")))
+    assert jobs_done == {"digests.daily", "digests.weekly"}
