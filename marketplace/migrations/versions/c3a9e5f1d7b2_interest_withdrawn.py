@@ -1,7 +1,7 @@
 """matches: when a side withdrew its interest
 
 Revision ID: c3a9e5f1d7b2
-Revises: b1e4c7d9a2f3
+Revises: e5f1a2b3c4d7
 Create Date: 2026-12-07 09:20:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c3a9e5f1d7b2'
-down_revision = 'b1e4c7d9a2f3'
+down_revision = 'e5f1a2b3c4d7'
 branch_labels = None
 depends_on = None
 
