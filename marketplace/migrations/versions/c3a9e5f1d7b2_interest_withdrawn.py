@@ -1,7 +1,7 @@
 """matches: when a side withdrew its interest
 
 Revision ID: c3a9e5f1d7b2
-Revises: e1f2a3b4c5d6
+Revises: c2d3e4f5a6b7
 Create Date: 2026-12-07 09:20:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c3a9e5f1d7b2'
-down_revision = 'e1f2a3b4c5d6'
+down_revision = 'c2d3e4f5a6b7'
 branch_labels = None
 depends_on = None
 
