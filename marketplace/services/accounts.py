@@ -236,7 +236,7 @@ def send_password_reset(email: str) -> None:
     user = find_user_by_email(email)
     known = user is not None and user.active
     # The same work on both paths (a token and a rendered mail); only a known address queues it.
-    subject_of = user if known else User(email=normalise_email(email), password_hash="", display_name="",
+    subject_of = user if known else User(email=normalise_email(email), password_hash="", display_name="",  # nosec B106 # an unsaved stand-in, never stored
                                          locale="ja", role=Role.CANDIDATE)
     fingerprint = _reset_fingerprint(subject_of) if known else secrets.token_hex(8)
     token = tokens.make_token(tokens.PASSWORD_RESET, {"uid": subject_of.id or 0, "fp": fingerprint})

@@ -41,7 +41,7 @@ from marketplace.services import pipeline
 
 logger = logging.getLogger(__name__)
 
-TOKEN_PREFIX = "cal_"
+TOKEN_PREFIX = "cal_"  # nosec B105 # a token prefix, not a secret
 #: Longest string accepted as a presented token (ours are 47 characters).
 TOKEN_MAX_LENGTH = 100
 #: Roles that have a feed: the people who have dated steps to follow.
