@@ -208,6 +208,21 @@ class Matcher:
         if result.rowcount != 1:
             raise LostPartition(scheme)
 
+    def _renew_after_fit(self, scheme: str) -> None:
+        """A fit may outlast the lease: take the partition (and this matcher's claims in it) up again,
+        unless another matcher has taken it meanwhile; without this, a fit longer than the lease
+        loses the partition every round and nothing is ever applied."""
+        now = utcnow()
+        renewed = db.session.execute(sa.update(MatchingPartition).where(
+            MatchingPartition.scheme == scheme, MatchingPartition.owner == self.name)
+            .values(lease_until=now + self.lease).execution_options(synchronize_session=False)).rowcount
+        if renewed == 1:
+            db.session.execute(sa.update(MatchingChange).where(
+                MatchingChange.scheme == scheme, MatchingChange.claimed_by == self.name,
+                MatchingChange.claim_token.is_not(None)).values(lease_until=now + self.lease)
+                .execution_options(synchronize_session=False))
+        db.session.commit()
+
     # --- engines --------------------------------------------------------------------------
     def engine(self, scheme: str, now: datetime | None = None) -> Engine | None:
         """The partition's engine, fitted on first use and again once it is older than the refit period."""
@@ -218,6 +233,7 @@ class Matcher:
             engine = suggestions.fit_scheme(scheme)
             db.session.commit()  # end the read transaction: later claims must see later commits
             self.engines[scheme], self.fitted_at[scheme] = engine, now
+            self._renew_after_fit(scheme)
             logger.info("matcher %s fitted %s in %.1f s", self.name, scheme, time.perf_counter() - started,
                         extra={"event": "matcher.fit"})
         return self.engines.get(scheme)

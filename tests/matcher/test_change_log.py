@@ -227,3 +227,24 @@ def test_a_persons_page_says_their_suggestions_are_being_updated_until_the_match
     client.post("/auth/logout")
     login_as(coordinator_id)
     assert "提案の最終計算" in client.get(f"/postings/{posting_id}").get_data(as_text=True)
+
+
+def test_a_fit_longer_than_the_lease_still_applies_the_changes(app_ctx, monkeypatch):
+    """At scale a fit takes longer than the lease; the matcher must not lose its partition for it."""
+    coordinator, org = world.coordinator_and_org()
+    person = world.candidate(1)
+    posting_id = world.position(coordinator, org)
+    db.session.commit()
+    real_fit = suggestions.fit_scheme
+
+    def slow_fit(scheme):
+        engine = real_fit(scheme)
+        time.sleep(1.2)  # past the 0.5 s lease below
+        return engine
+
+    monkeypatch.setattr(suggestions, "fit_scheme", slow_fit)
+    matcher = Matcher(name="slow", lease_seconds=0.5, greedy=True, schemes=["accelerator"])
+    report = matcher.step()
+    assert report.lost == 0
+    assert report.changes > 0
+    assert (posting_id, f"c{person}") in _rows()
