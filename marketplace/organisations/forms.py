@@ -56,7 +56,13 @@ def posting_form_class(scheme_code: str, posting_type: PostingType) -> type[Post
     """The form for one posting type (built once from the registry)."""
     key = (scheme_code, posting_type.code)
     if key not in _FORM_CACHE:
-        _FORM_CACHE[key] = form_class(f"{scheme_code}_{posting_type.code}_form", PostingBaseForm, posting_type.fields)
+        base = PostingBaseForm
+        if posting_type.remote_from:
+            # 働き方 is not on this form: the service derives it from the field named by remote_from,
+            # so a missing value must not fail the select's choice check.
+            base = type(f"{scheme_code}_{posting_type.code}_base", (PostingBaseForm,),
+                        {"remote": SelectField(_l("働き方"), choices=REMOTE_CHOICES, default="either")})
+        _FORM_CACHE[key] = form_class(f"{scheme_code}_{posting_type.code}_form", base, posting_type.fields)
     return _FORM_CACHE[key]
 
 

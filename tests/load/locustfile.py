@@ -290,9 +290,7 @@ class Coordinator(_Visitor):
     def edit_posting(self) -> None:
         """Edit a published posting of the coordinator's prefecture and save it (it stays published)."""
         if not self.own_postings:
-            # Not the adviser scheme: its request form hides ``remote`` yet requires it, so a browser's
-            # save of that page is refused (noticed with this scenario, not fixed here).
-            scheme = random.choice(("accelerator", "side_job", "succession", "startup"))
+            scheme = random.choice(SCHEMES)
             html = self._get(f"/postings?prefecture={self.prefecture}&scheme={scheme}", "/postings?filters")
             self.own_postings = [int(x) for x in POSTING_LINK.findall(html)]
             if not self.own_postings:

@@ -279,3 +279,15 @@ def test_saved_search_uses_the_list_filters(app, client, kochi, login_as):
     assert "高知のDX" in client.get("/searches").get_data(as_text=True)
     response = client.post("/searches", data={"name": "", "target": "postings"})
     assert response.status_code == 400
+
+
+def test_adviser_request_saves_without_the_hidden_work_style_field(app, client, kochi, login_as):
+    """The adviser request form hides 働き方 (its 実施方法 stands for it); saving must not need it."""
+    login_as(kochi["member"])
+    data = {"title": "窓口DXの助言を依頼したい", "description": "申請手続のオンライン化について助言がほしいです。",
+            "prefecture_code": "39", "municipality_code": "", "skills": "自治体DX",
+            "employment_form": "dx", "topic": "窓口のオンライン化", "sessions": "3", "delivery": "online"}
+    response = _post(client, "/organisations/postings/new/adviser/request", data)
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    posting = _only_posting(app)
+    assert posting.remote == "remote"  # derived from 実施方法: オンライン
