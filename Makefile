@@ -42,10 +42,11 @@ db: setup
 	$(BIN)/flask seed pipeline
 
 # The scheduler (digests, outbox, expiry, reminders) and a matcher (keeps suggestions fresh)
-# run beside the dev server and stop with it.
+# run beside the dev server and stop with it. The dev server runs a request's after-answer mail only
+# when the browser lets go of the connection, so here the scheduler sends the outbox every 10 s.
 run: db
 	@echo "Serving on http://127.0.0.1:$(PORT) (scheduler and matcher in the background)"
-	@$(BIN)/flask scheduler run & scheduler=$$!; \
+	@OUTBOX_SEND_INTERVAL_SECONDS=$${OUTBOX_SEND_INTERVAL_SECONDS:-10} $(BIN)/flask scheduler run & scheduler=$$!; \
 	$(BIN)/flask match worker & matcher=$$!; \
 	trap 'kill $$scheduler $$matcher 2>/dev/null; wait $$scheduler $$matcher 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)

@@ -7,7 +7,8 @@ What the fixtures give a journey:
 
 * ``live_server`` — the app served by werkzeug in a background thread on ``127.0.0.1:<free port>``,
   on a migrated temp-file SQLite database with the reference data loaded, real CSRF-protected forms
-  and mail sent to the test SMTP server. One server (and database) per session: use fresh e-mail
+  and mail sent to the test SMTP server; a matcher and an outbox sender run beside it, as `make run`
+  starts the matcher and the scheduler. One server (and database) per session: use fresh e-mail
   addresses (``unique_email``) so journeys do not collide.
 * ``inbox`` — the SMTP server's messages (see ``tests.conftest._Inbox``); ``helpers.wait_for_mail``.
 * ``page`` — a fresh browser context per test, ``base_url`` set to the server, so ``page.goto("/")``
@@ -119,11 +120,29 @@ def live_server(smtp_server) -> Iterator[LiveServer]:
 
         matcher = threading.Thread(target=run_matcher, name="e2e-matcher", daemon=True)
         matcher.start()
+
+        # And the scheduler's outbox tick, as `make run` starts `flask scheduler run`. Needed, not a
+        # nicety: werkzeug's server closes a response (which is when the request's own send runs)
+        # only once the browser lets go of the connection, so account mail would wait for the next
+        # page otherwise. Production servers (gunicorn) close at once; the scheduler covers both.
+        def run_outbox() -> None:
+            from marketplace.services import outbox
+
+            with app.app_context():
+                while not stop_matcher.wait(0.3):
+                    try:
+                        outbox.send_pending()
+                    except Exception:  # noqa: BLE001 - SQLite busy under the journeys: next round
+                        db.session.rollback()
+
+        sender = threading.Thread(target=run_outbox, name="e2e-outbox", daemon=True)
+        sender.start()
         try:
             yield LiveServer(url=url, app=app, database_path=database_path)
         finally:
             stop_matcher.set()
             matcher.join(timeout=30)
+            sender.join(timeout=30)
             server.shutdown()
             thread.join(timeout=10)
             server.server_close()
