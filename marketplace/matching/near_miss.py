@@ -146,3 +146,26 @@ def near_misses_for_seeker(engine: Engine, seeker_id: str, k: int = 5, max_rules
         if len(out) == k:
             break
     return out
+
+
+def seekers_near_posting(engine: Engine, posting_id: str, max_rules: int = 2,
+                         min_text_fit: float = 0.05) -> dict[str, float]:
+    """The seekers for whom ``posting_id`` is a near miss (1..``max_rules`` changeable rules),
+    with the pair's text fit: the reverse of :func:`near_misses_for_seeker`, for a posting's change.
+
+    Empty for a closed posting (no seeker has it as a near miss then). Raises ``KeyError`` when
+    the engine does not hold ``posting_id``.
+    """
+    scheme = engine._posting_scheme[str(posting_id)]
+    sb, pb = engine._seekers[scheme], engine._postings[scheme]
+    col = pb.row_of[str(posting_id)]
+    if len(sb.records) == 0 or not bool(pb.alive[col] and pb.cols["open"][col]):
+        return {}
+    sims = np.asarray(sb.text.dot(pb.text.row(col)), dtype=np.float64).ravel()
+    si = np.flatnonzero(sb.alive & (sims >= min_text_fit))
+    if len(si) == 0:
+        return {}
+    pj = np.full(len(si), col, dtype=np.int64)
+    changeable, fixed = _ruled_out_counts(sb.cols, pb.cols, si, pj, scheme)
+    keep = (fixed == 0) & (changeable >= 1) & (changeable <= max_rules)
+    return {sb.records[i].id: float(sims[i]) for i in si[keep].tolist()}

@@ -48,7 +48,7 @@ from marketplace.models import (
     ChangeKind, MatcherNode, MatchingChange, MatchingPartition, Posting, utcnow,
 )
 from marketplace.schemes.registry import SCHEMES
-from marketplace.services import suggestions
+from marketplace.services import near_misses, suggestions
 
 if TYPE_CHECKING:
     from marketplace.matching import Engine
@@ -337,6 +337,7 @@ class Matcher:
         # Every seeker and need of the batch is in the engine before any top-k is computed.
         for posting in needs:
             suggestions.store_for_posting(engine, posting)
+            near_misses.refresh_for_posting(engine, posting.id, suggestions.engine_id(posting))
             refs.append(f"p{posting.id}")
         for ref, seeker_id in seekers:
             if seeker_id is None:

@@ -86,6 +86,46 @@ def store_near_misses_for_seeker(engine: Engine | None, seeker_id: str) -> int:
     return len(rows)
 
 
+#: Seekers a posting's change may recompute beyond those holding a row for it (see below).
+RECOMPUTE_PER_POSTING = 1000
+
+
+def refresh_for_posting(engine: Engine | None, posting_id: int, engine_id: str | None) -> int:
+    """After a posting's change: recompute the near misses of every seeker it can affect.
+
+    Those who hold a row for the posting now (it may have closed, or fit them now) and those for
+    whom it has become a near miss that would enter their stored top list (fewer than
+    ``PER_SEEKER`` rows, or a better text fit than their last one). Returns seekers recomputed.
+    """
+    if engine is None:
+        return 0
+    from marketplace.matching.near_miss import seekers_near_posting  # engine side only
+
+    held = db.session.execute(sa.select(NearMiss.candidate_profile_id, NearMiss.scheme)
+                              .where(NearMiss.posting_id == posting_id)).all()
+    affected = {f"c{profile_id}:{scheme}" for profile_id, scheme in held}
+    try:
+        near = seekers_near_posting(engine, engine_id) if engine_id is not None else {}
+    except KeyError:  # not (or no longer) in the engine
+        near = {}
+    near = {seeker_id: fit for seeker_id, fit in near.items() if _profile_id(seeker_id) is not None}
+    if near:
+        stored = {(profile_id, scheme): (count, low) for profile_id, scheme, count, low in db.session.execute(
+            sa.select(NearMiss.candidate_profile_id, NearMiss.scheme, sa.func.count(NearMiss.id),
+                      sa.func.min(NearMiss.score))
+            .where(NearMiss.candidate_profile_id.in_(sorted({_profile_id(s) for s in near})))
+            .group_by(NearMiss.candidate_profile_id, NearMiss.scheme))}
+        # Best fits first, at most RECOMPUTE_PER_POSTING: a posting that half a scheme nearly fits
+        # must not hold the matcher's batch for minutes; the next full refit covers the rest.
+        for seeker_id, fit in sorted(near.items(), key=lambda item: (-item[1], item[0]))[:RECOMPUTE_PER_POSTING]:
+            count, low = stored.get((_profile_id(seeker_id), seeker_id.split(":", 1)[1]), (0, None))
+            if count < PER_SEEKER or low is None or round(100.0 * fit, 2) >= low:
+                affected.add(seeker_id)
+    for seeker_id in sorted(affected):
+        store_near_misses_for_seeker(engine, seeker_id)
+    return len(affected)
+
+
 def store_scheme_near_misses(scheme: str, engine: Engine | None) -> int:
     """Recompute every candidate's near misses of one scheme (after a full refit). Returns rows written."""
     db.session.execute(sa.delete(NearMiss).where(NearMiss.scheme == scheme)

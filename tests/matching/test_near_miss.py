@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from marketplace.matching.engine import Engine
-from marketplace.matching.near_miss import near_misses_for_seeker, rule_gaps
+from marketplace.matching.near_miss import near_misses_for_seeker, rule_gaps, seekers_near_posting
 from tests.matching.matching_factories import posting, seeker
 
 
@@ -52,3 +52,17 @@ def test_vectorised_counts_agree_with_the_scalar_rules() -> None:
         got = _codes(near_misses_for_seeker(engine, s.id, k=10, min_text_fit=0.0))
         expected = {p.id: [g.code for g in rule_gaps(s, p)] for p in postings if 1 <= len(rule_gaps(s, p)) <= 2}
         assert got == expected, s.id
+
+
+def test_the_reverse_lookup_finds_exactly_the_seekers_who_have_the_posting_as_a_near_miss() -> None:
+    seekers = [seeker(id=f"s{i}", years_experience=float(i), remote=("remote", "onsite", "either")[i % 3],
+                      prefecture=("26", "13")[i % 2], monthly_fee_min=(100_000, 900_000)[i % 2]) for i in range(9)]
+    postings = [posting(id=f"p{j}", remote=("onsite", "either")[j % 2], monthly_budget_max=500_000) for j in range(3)]
+    postings.append(posting(id="closed", status="closed"))
+    engine = Engine().fit(seekers, postings)
+    for p in postings:
+        expected = {s.id for s in seekers
+                    if any(m.posting_id == p.id for m in near_misses_for_seeker(engine, s.id, k=10))}
+        assert set(seekers_near_posting(engine, p.id)) == expected, p.id
+    assert seekers_near_posting(engine, "closed") == {}
+    assert seekers_near_posting(engine, "p0")  # the set above is not trivially empty

@@ -134,3 +134,38 @@ def test_candidate_dashboard_and_coordinator_view_show_why_not_yet(app, client, 
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert "もう少しで対象になる募集" in html and "（現在3年）" in html
+
+
+def test_a_postings_change_recomputes_the_near_misses_it_affects(app_ctx):
+    from marketplace.models import CloseReason, Posting
+    from marketplace.services import postings
+
+    coordinator, org = matcher_world.coordinator_and_org()
+    profile_id = matcher_world.candidate(1, years=3)
+    db.session.commit()
+    matcher = Matcher(name="m1", greedy=True)
+    matcher.drain()
+    assert near_misses.for_profile(profile_id) == []  # nothing posted yet
+
+    posting_id = matcher_world.position(coordinator, org)  # only the posting changes now
+    db.session.commit()
+    matcher.drain()
+    [row] = near_misses.for_profile(profile_id)
+    assert row.posting_id == posting_id and [r["code"] for r in row.rules] == ["not_eligible"]
+
+    before = row.score
+    posting = db.session.get(Posting, posting_id)
+    data = postings.PostingData(
+        title="観光案内所の多言語対応", description="観光案内所の窓口を多言語で案内できるようにします。",
+        prefecture_code="39", municipality_code=None, remote="either", skills=["観光"], deadline=None,
+        extra={"capacity": 2, "employment_form": "part_time", "categories": ["internal_dx"]})
+    postings.update_posting(coordinator, posting, data)
+    db.session.commit()
+    matcher.drain()
+    after = db.session.scalars(sa.select(NearMiss.score).where(NearMiss.posting_id == posting_id)).all()
+    assert after != [before]  # recomputed from the new text: a lower fit, or none left
+
+    postings.close(coordinator, db.session.get(Posting, posting_id), CloseReason.WITHDRAWN)
+    db.session.commit()
+    matcher.drain()
+    assert db.session.scalar(sa.select(sa.func.count(NearMiss.id)).where(NearMiss.posting_id == posting_id)) == 0
