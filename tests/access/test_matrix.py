@@ -203,8 +203,12 @@ def _snapshot(app) -> dict[str, list[tuple]]:
 
     #: Reading a page may be recorded (who saw whose contacts, APPI disclosure records): that is not a change.
     records = {"audit_events", "disclosure_records"}
+    #: Nor is a device's "last seen" time, written at most once a minute per session
+    #: (``services.sessions.TOUCH_INTERVAL``): a crawl slower than that touches it.
+    bookkeeping = {("user_sessions", "last_seen_at")}
     with app.app_context():
-        return {t.name: sorted(map(tuple, db.session.execute(sa.select(t)).all()), key=repr)
+        return {t.name: sorted(map(tuple, db.session.execute(sa.select(
+                    *[c for c in t.columns if (t.name, c.name) not in bookkeeping])).all()), key=repr)
                 for t in Base.metadata.sorted_tables if t.name not in records}
 
 
