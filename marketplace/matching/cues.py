@@ -5,8 +5,8 @@ A seeker who shares a posting's topic words but writes that they sell the produc
 about it, broker deals for a fee, or need staff themselves is not offering the work the posting
 wants. These cues are general Japanese phrasings of those roles (not words of one data set); they are
 matched on the NFKC-normalised text. The engine marks each record with a bit per role and lowers the
-text part of a pair's score when the seeker shows a role that the posting does not ask for
-(``ROLE_PENALTY``). Adding a phrase here changes matching for every scheme: keep phrases specific.
+text part of a pair's score when the seeker shows a role that the posting does not ask for (the share
+kept is ``scoring.Weights.role_keep``, data in ``blend.json``). Adding a phrase here changes matching for every scheme: keep phrases specific.
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ ROLE_CUES: dict[str, tuple[str, ...]] = {
     # sells or distributes a product to the people the work is for
     "sells": (r"販売(して|する会社|する商社|代理店|店)", r"売って(い|き)", r"売り込", r"代理店", r"ディーラー",
               r"(卸す|卸売りする)商社", r"を扱う商社", r"(製品|ソフト|ライセンス|車両|設備)の?(営業|販売)",
-              r"ショップの店長", r"販売している"),
+              r"ショップの店長", r"販売している", r"販売する営業"),
     # wants to learn, is studying, or is only interested
     "learns": (r"学びたい", r"学んで(い|お)", r"学び始め", r"勉強中", r"勉強して(い|お)", r"受講中", r"教えてくれる",
                r"について学", r"興味があ", r"関心があ", r"してみたい", r"趣味"),
@@ -30,13 +30,11 @@ ROLE_CUES: dict[str, tuple[str, ...]] = {
                 r"を紹介し"),
     # is itself looking for staff, buyers or suppliers (the posting's side of the market)
     "needs": (r"(人|人材|職員|スタッフ|職人|作業員|配達員|運転手|社員)を?(探して|募集して|募集中|募集しています)",
-              r"(人手|人材|職員|運転手|大工)が(足りず|不足)", r"不足しており", r"(売却先|仕入れ先|譲渡先)を探",
+              r"(人手|人材|職員|運転手|大工)が(足りず|不足)", r"不足しており", r"(売却先|仕入れ?先|譲渡先|買い手)[^。、]{0,8}を探",
               r"困っています", r"後を継ぐ人がいない", r"手伝ってくれる"),
 }
 ROLES: tuple[str, ...] = tuple(ROLE_CUES)
 _COMPILED = {role: re.compile("|".join(patterns)) for role, patterns in ROLE_CUES.items()}
-#: Share of the text similarity kept when the seeker shows a role the posting does not ask for.
-ROLE_PENALTY = 0.35
 
 
 def roles_of(text: str) -> frozenset[str]:

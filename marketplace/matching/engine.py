@@ -274,7 +274,9 @@ class Engine:
     def _scores(self, sb: Block, pb: Block, si: np.ndarray, pj: np.ndarray, sims: np.ndarray,  # type: ignore[type-arg]
                 meaning: np.ndarray | None, skills: np.ndarray, cats: np.ndarray) -> np.ndarray:
         """Final scores of the pairs, rounded to 4 decimals."""
-        text = blend_text(sims, meaning, off_role(sb.cols["role"][si], pb.cols["role"][pj]), self.weights)
+        off = off_role(sb.cols["role"][si], pb.cols["role"][pj])
+        text = blend_text(sims, meaning, off, self.weights)
+        skills = np.where(off, self.weights.role_keep * skills, skills)  # tags of an off-role seeker: not offered work
         scores = pair_scores(sb.cols, pb.cols, si, pj, text, skills, cats, self.weights, self.reciprocal)
         return np.round(scores.score, 4)
 

@@ -123,7 +123,9 @@ def blend_text(char: np.ndarray, meaning: np.ndarray | None, off_role: np.ndarra
     text = np.asarray(char, dtype=np.float64)
     if meaning is not None:
         text = w.t_char * text + w.t_meaning * np.maximum(meaning, 0.0)
-    return np.where(off_role, w.role_keep * text, text)
+    # the penalty applies to the saturated similarity (pair_scores clips text at text_scale), so a
+    # trap that shares many words with the posting is lowered as much as one that shares a few
+    return np.where(off_role, w.role_keep * np.minimum(text, w.text_scale), text)
 
 
 def pair_scores(s: Columns, p: Columns, si: np.ndarray, pj: np.ndarray, text_sim: np.ndarray,

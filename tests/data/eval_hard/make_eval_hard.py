@@ -6,7 +6,8 @@ decides. Grades come from the hand-written roles in texts.py, never from engine 
 3 = first two paraphrased fits, 2 = the other fits, 1 = the adjacent profile, 0 = the traps
 (the posting's nouns in the wrong role) and every other seeker of the scheme.
 The last two cases of each scheme form a held-out split written to ``holdout/`` (same seekers and
-postings, judgements of those 10 postings only); they were not looked at while tuning the engine.
+postings, judgements of those 10 postings only); the development qrels (this folder) leave those
+postings out, so ``evaluate tests/data/eval_hard`` never scores a held-out posting.
 Run: python tests/data/eval_hard/make_eval_hard.py
 """
 from __future__ import annotations
@@ -69,13 +70,14 @@ def main() -> None:
             for offset, (case_of, g) in enumerate(own):
                 qrels.append({"posting_id": pid, "seeker_id": seekers[first + offset]["id"],
                               "grade": g if case_of == ci else 0})
-    for folder, rows_q in ((HERE, qrels), (HERE / "holdout", [q for q in qrels if q["posting_id"] in holdout])):
+    dev = [q for q in qrels if q["posting_id"] not in holdout]
+    for folder, rows_q in ((HERE, dev), (HERE / "holdout", [q for q in qrels if q["posting_id"] in holdout])):
         folder.mkdir(exist_ok=True)
         for name, rows in (("postings", postings), ("seekers", seekers), ("qrels", rows_q)):
             with open(folder / f"{name}.jsonl", "w", encoding="utf-8") as handle:
                 for row in rows:
                     handle.write(json.dumps(row, ensure_ascii=False) + "\n")
-    print(f"{len(postings)} postings, {len(seekers)} seekers, {len(qrels)} judgements, {len(holdout)} held out")
+    print(f"{len(postings)} postings, {len(seekers)} seekers, {len(dev)} development judgements, {len(holdout)} held out")
 
 
 if __name__ == "__main__":
