@@ -14,9 +14,10 @@ from marketplace.matching.candidates import (
 from marketplace.matching.cues import off_role
 from marketplace.matching.explain import Suggestion, explain
 from marketplace.matching.features import pair_intersections, posting_columns, seeker_columns
+from marketplace.matching.meaning import hub_anchors, hub_max
 from marketplace.matching.pairs import RULED_OUT, pair_status
 from marketplace.matching.records import SCHEMES, PostingRecord, SeekerRecord, unique_ids
-from marketplace.matching.scoring import Weights, blend_text, pair_scores
+from marketplace.matching.scoring import Columns, Weights, blend_text, pair_scores
 from marketplace.matching.store import Block
 from marketplace.matching.text import TextVectorizer
 
@@ -83,10 +84,12 @@ class Engine:
             self.vectorizer = vectorizer
         self.meaning = self.vectorizer.meaning is not None
         n = len(seekers)
+        if fitted is not None and fitted[1] is not None:
+            _fit_hub(self.vectorizer, seekers, postings, fitted[1])
         self._seekers = _blocks(seekers, self.vectorizer, seeker_columns,
-                                None if fitted is None else (fitted[0][:n], _rows_of(fitted[1], 0, n)))
+                                None if fitted is None else (fitted[0][:n], _rows_of(fitted[1], 0, n)), side=1)
         self._postings = _blocks(postings, self.vectorizer, posting_columns,
-                                 None if fitted is None else (fitted[0][n:], _rows_of(fitted[1], n, None)))
+                                 None if fitted is None else (fitted[0][n:], _rows_of(fitted[1], n, None)), side=0)
         self._seeker_scheme = {r.id: r.scheme for r in seekers}
         self._posting_scheme = {r.id: r.scheme for r in postings}
         return self
@@ -104,14 +107,14 @@ class Engine:
         """Insert or replace one seeker, transforming only its text with the fitted vocabulary."""
         _check_scheme(record.scheme)
         self.remove_seeker(record.id)
-        _add(self._seekers[record.scheme], record, self.vectorizer)
+        _add(self._seekers[record.scheme], record, self.vectorizer, side=1)
         self._seeker_scheme[record.id] = record.scheme
 
     def upsert_posting(self, record: PostingRecord) -> None:
         """Insert or replace one posting, transforming only its text with the fitted vocabulary."""
         _check_scheme(record.scheme)
         self.remove_posting(record.id)
-        _add(self._postings[record.scheme], record, self.vectorizer)
+        _add(self._postings[record.scheme], record, self.vectorizer, side=0)
         self._posting_scheme[record.id] = record.scheme
 
     def remove_seeker(self, seeker_id: str) -> bool:
@@ -274,6 +277,9 @@ class Engine:
     def _scores(self, sb: Block, pb: Block, si: np.ndarray, pj: np.ndarray, sims: np.ndarray,  # type: ignore[type-arg]
                 meaning: np.ndarray | None, skills: np.ndarray, cats: np.ndarray) -> np.ndarray:
         """Final scores of the pairs, rounded to 4 decimals."""
+        if meaning is not None and self.weights.t_hub:  # hubness correction (CSLS), see meaning.hub_max
+            shift = (sb.cols["hub"][si] + pb.cols["hub"][pj]) / 2.0 - getattr(self.vectorizer, "hub_mean", 0.0)
+            meaning = np.asarray(meaning, dtype=np.float64) - self.weights.t_hub * shift
         off = off_role(sb.cols["role"][si], pb.cols["role"][pj])
         text = blend_text(sims, meaning, off, self.weights)
         skills = np.where(off, self.weights.role_keep * skills, skills)  # tags of an off-role seeker: not offered work
@@ -390,8 +396,36 @@ def _rows_of(dense: np.ndarray | None, start: int, stop: int | None) -> np.ndarr
     return None if dense is None else dense[start:stop]
 
 
+def _fit_hub(vectorizer: TextVectorizer, seekers: Sequence[SeekerRecord], postings: Sequence[PostingRecord],
+             dense: np.ndarray) -> None:
+    """Keep each scheme's fitted meaning rows (seekers, postings; at most ``meaning.HUB_ANCHORS`` each) on the
+    vectorizer as the hub anchors, and the mean hub of the anchors; like the IDF, both are refreshed only by a
+    full fit."""
+    n = len(seekers)
+    anchors: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    for scheme in SCHEMES:
+        s_rows = [i for i, r in enumerate(seekers) if r.scheme == scheme]
+        p_rows = [n + j for j, r in enumerate(postings) if r.scheme == scheme]
+        anchors[scheme] = (hub_anchors(dense[s_rows]), hub_anchors(dense[p_rows]))
+    vectorizer.hub_anchors = anchors  # type: ignore[attr-defined]
+    values = [hub_max(a[side], a[1 - side]) for a in anchors.values() for side in (0, 1)]
+    joined = np.concatenate(values) if values else np.zeros(0)
+    joined = joined[~np.isnan(joined)]
+    vectorizer.hub_mean = float(np.round(joined.mean(), 7)) if joined.size else 0.0  # type: ignore[attr-defined]
+
+
+def _hub_column(vectorizer: TextVectorizer, scheme: str, dense: np.ndarray | None, side: int) -> Columns | None:
+    """``{"hub": ...}`` for rows of one side (0 postings, 1 seekers) against the other side's anchors."""
+    if dense is None:
+        return None
+    anchors = getattr(vectorizer, "hub_anchors", {}).get(scheme)
+    hub = hub_max(dense, None if anchors is None else anchors[side])
+    return {"hub": np.where(np.isnan(hub), getattr(vectorizer, "hub_mean", 0.0), hub)}
+
+
 def _blocks(records: Sequence, vectorizer: TextVectorizer, columns_of,  # type: ignore[type-arg]
-            transformed: tuple[sp.csr_matrix, np.ndarray | None] | None = None) -> dict[str, Block]:  # type: ignore[type-arg]
+            transformed: tuple[sp.csr_matrix, np.ndarray | None] | None = None,
+            side: int = 1) -> dict[str, Block]:  # type: ignore[type-arg]
     """Per-scheme blocks; ``transformed``: the records' text matrices when ``fit_transform`` made them."""
     if transformed is None:
         texts = [r.text for r in records]
@@ -400,14 +434,17 @@ def _blocks(records: Sequence, vectorizer: TextVectorizer, columns_of,  # type: 
     blocks: dict[str, Block] = {}  # type: ignore[type-arg]
     for scheme in SCHEMES:
         rows = [i for i, r in enumerate(records) if r.scheme == scheme]
-        blocks[scheme] = Block([records[i] for i in rows], matrix[rows], columns_of,
-                               None if dense is None else dense[rows])
+        part = None if dense is None else dense[rows]
+        blocks[scheme] = Block([records[i] for i in rows], matrix[rows], columns_of, part,
+                               _hub_column(vectorizer, scheme, part, side))
     return blocks
 
 
-def _add(block: Block, record: SeekerRecord | PostingRecord, vectorizer: TextVectorizer) -> None:  # type: ignore[type-arg]
+def _add(block: Block, record: SeekerRecord | PostingRecord, vectorizer: TextVectorizer,  # type: ignore[type-arg]
+         side: int = 1) -> None:
     dense = vectorizer.transform_dense([record.text])
-    block.add(record, vectorizer.transform([record.text]), None if dense is None else dense[0])
+    block.add(record, vectorizer.transform([record.text]), None if dense is None else dense[0],
+              _hub_column(vectorizer, record.scheme, dense, side))
     if len(block.text.tail) >= _TAIL_FOLD:
         block.text.compact()
 

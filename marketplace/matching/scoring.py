@@ -25,6 +25,9 @@ class Weights:
     t_char: float = _BLEND["t_char"]
     t_meaning: float = _BLEND["t_meaning"]
     role_keep: float = _BLEND["role_keep"]
+    # hubness correction of the meaning cosine: minus t_hub * (mean of the two texts' best cosine with the
+    # other side's fitted texts - its fitted mean); see meaning.hub_max
+    t_hub: float = 0.5
     # posting side: how well the seeker fits the posting's needs
     p_text: float = 0.45
     p_skills: float = 0.2

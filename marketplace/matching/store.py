@@ -162,7 +162,8 @@ class Block(Generic[R]):
     """All records of one side within one scheme; replaced/removed rows stay as dead rows until compaction."""
 
     def __init__(self, records: Sequence[R], text: sp.csr_matrix,
-                 columns_of: Callable[[Sequence[R]], Columns], dense: np.ndarray | None = None) -> None:
+                 columns_of: Callable[[Sequence[R]], Columns], dense: np.ndarray | None = None,
+                 extra: Columns | None = None) -> None:
         self._columns_of = columns_of
         self.records: list[R] = list(records)
         self.row_of: dict[str, int] = {r.id: i for i, r in enumerate(self.records)}
@@ -171,13 +172,14 @@ class Block(Generic[R]):
         self.dense = DenseRows(dense) if dense is not None else None
         self.skills = Rows(tag_matrix(r.skills for r in self.records))
         self.cats = Rows(tag_matrix(r.categories for r in self.records))
-        self.cols: Columns = columns_of(self.records)
+        self.cols: Columns = {**columns_of(self.records), **(extra or {})}  # extra: e.g. the meaning hub
         self._id_rank: np.ndarray | None = None
 
     def __len__(self) -> int:
         return int(self.alive.sum())
 
-    def add(self, record: R, text_row: sp.csr_matrix, dense_row: np.ndarray | None = None) -> int:
+    def add(self, record: R, text_row: sp.csr_matrix, dense_row: np.ndarray | None = None,
+            extra: Columns | None = None) -> int:
         """Append a record (its old row, if any, must have been removed first); return its row."""
         row = len(self.records)
         self.records.append(record)
@@ -188,7 +190,7 @@ class Block(Generic[R]):
             self.dense.append(dense_row)
         self.skills.append(tag_matrix([record.skills]))
         self.cats.append(tag_matrix([record.categories]))
-        self.cols = concat_columns(self.cols, self._columns_of([record]))
+        self.cols = concat_columns(self.cols, {**self._columns_of([record]), **(extra or {})})
         self._id_rank = None
         return row
 

@@ -1,6 +1,7 @@
 """Meaning channel: vectors from the installed ja-ginza package, role cues, paraphrase over trap."""
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 import sys
 
@@ -75,3 +76,46 @@ def test_paraphrased_fit_outranks_traps_that_reuse_the_nouns() -> None:
     char = Engine(meaning=False, weights=__import__("marketplace.matching.scoring", fromlist=["Weights"]).Weights(
         role_keep=1.0)).fit(seekers, [posting])
     assert [s.seeker_id for s in char.top_k_for_posting("p", 4, explain=False)][0] != "fit"
+
+
+def test_hub_max_is_the_best_cosine_and_the_same_alone_or_in_a_batch() -> None:
+    from marketplace.matching.meaning import hub_max
+
+    rng = np.random.default_rng(7)
+    rows = rng.normal(size=(5, 300)).astype(np.float32)
+    rows /= np.linalg.norm(rows, axis=1, keepdims=True)
+    anchors = np.vstack([rows[:2], rng.normal(size=(5000, 300))]).astype(np.float64)
+    anchors /= np.linalg.norm(anchors, axis=1, keepdims=True)
+    batch = hub_max(rows, anchors)
+    assert np.allclose(batch[:2], 1.0, atol=1e-6) and (batch[2:] < 0.5).all()
+    assert [float(hub_max(rows[i:i + 1], anchors)[0]) for i in range(5)] == batch.tolist()
+    assert np.isnan(hub_max(rows, None)).all() and np.isnan(hub_max(rows, anchors[:0])).all()
+
+
+def test_hub_correction_lowers_a_seeker_whose_text_fits_another_posting_better() -> None:
+    from marketplace.matching.scoring import Weights
+
+    postings = [
+        PostingRecord(id="care", scheme="startup", text="介護現場の記録業務をデジタル化し、介護職員の負担を減らしたい。",
+                      remote="remote", employment_form="procurement"),
+        PostingRecord(id="farm", scheme="startup", text="農作物の生育データを集めて、スマート農業を進めたい。",
+                      remote="remote", employment_form="procurement"),
+    ]
+    seekers = [_seeker("carer", "介護記録のアプリを開発し、職員の書類作業を減らしました。"),
+               _seeker("farmer", "農作物の生育データをセンサーで集め、スマート農業の仕組みを作りました。")]
+    plain = Engine(meaning=True, weights=Weights(t_hub=0.0)).fit(seekers, postings)
+    corrected = Engine(meaning=True).fit(seekers, postings)
+    assert corrected.vectorizer.hub_anchors["startup"][1].shape[0] == 2  # type: ignore[attr-defined]
+
+    def score(engine: Engine, sid: str, pid: str) -> float:
+        return next(s.score for s in engine.top_k_for_posting(pid, 2, explain=False) if s.seeker_id == sid)
+
+    # the farmer's best match is the farm posting: against the care posting the corrected score drops more
+    # than the carer's (whose best match is the care posting itself)
+    drop_farmer = score(plain, "farmer", "care") - score(corrected, "farmer", "care")
+    drop_carer = score(plain, "carer", "care") - score(corrected, "carer", "care")
+    assert drop_farmer > drop_carer
+    before = {k: v[1].copy() for k, v in corrected.vectorizer.hub_anchors.items()}  # type: ignore[attr-defined]
+    corrected.upsert_posting(dataclasses.replace(postings[0], id="care2"))
+    assert all(np.array_equal(before[k], v[1])  # anchors are frozen between fits, like the IDF
+               for k, v in corrected.vectorizer.hub_anchors.items())  # type: ignore[attr-defined]
