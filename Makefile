@@ -57,19 +57,22 @@ test: setup
 test-pg: setup
 	TEST_DATABASE_URL="$${DATABASE_URL:-$(DATABASE_URL_PG)}" $(BIN)/python -m pytest -q -p no:randomly
 
-# Browser journeys (tests/e2e): Debian's chromium driven by Playwright, axe-core from npm.
-# Never `playwright install`: the browser is the distribution's package.
+# Browser journeys (tests/e2e): Debian's chromium driven by Playwright, axe-core and the W3C Nu HTML
+# validator (vnu-jar) from npm, the validator run by Debian's Java 17.
+# Never `playwright install`: the browser is the distribution's package. --ignore-scripts: vnu-jar's
+# postinstall would download a Java runtime of its own; the distribution's package serves instead.
 E2E_NODE := tests/e2e/node
 .PHONY: e2e-deps
 
 e2e-deps: $(E2E_NODE)/node_modules/.installed
 	@missing=""; \
 	command -v chromium >/dev/null || missing="chromium"; \
+	command -v java >/dev/null || missing="$$missing openjdk-17-jre-headless"; \
 	fc-list :lang=ja 2>/dev/null | grep -q . || missing="$$missing fonts-ipafont-gothic"; \
 	if [ -n "$$missing" ]; then apt-get update && apt-get install -y $$missing; fi
 
 $(E2E_NODE)/node_modules/.installed: $(E2E_NODE)/package.json $(E2E_NODE)/package-lock.json
-	npm ci --prefix $(E2E_NODE) --no-audit --no-fund
+	npm ci --prefix $(E2E_NODE) --no-audit --no-fund --ignore-scripts
 	touch $@
 
 test-e2e: setup e2e-deps

@@ -99,11 +99,55 @@ def _browser_formdata(self: Any, form: Any, formdata: Any) -> Any:
     return request.form or None
 
 
+#: Fields every form has under the same name, rendered without an ``id`` unless a template gives one:
+#: a page holding several forms would otherwise repeat ``id="csrf_token"`` / ``id="submit"`` (invalid
+#: HTML). No label points at them (a hidden token; a submit button is labelled by its value).
+_FIELDS_WITHOUT_ID = {"CSRFTokenField", "SubmitField"}
+
+
+def _first_option_value(field: Any) -> Any:
+    if field.has_groups():
+        for _group, choices in field.iter_groups():
+            for choice in choices:
+                return choice[0]
+        return None
+    for choice in field.iter_choices():
+        return choice[0]
+    return None
+
+
+def _render_field(self: Any, field: Any, render_kw: dict) -> Any:
+    from wtforms.meta import DefaultMeta
+    from wtforms.widgets import Select
+
+    if field.type in _FIELDS_WITHOUT_ID and "id" not in render_kw:
+        render_kw = {**render_kw, "id": False}  # wtforms leaves out an attribute whose value is False
+    if (isinstance(field.widget, Select) and not field.widget.multiple and field.flags.required
+            and "required" not in render_kw
+            and _first_option_value(field) not in ("", None)):
+        # A single choice without an empty first option always sends a value: `required` means
+        # nothing to the browser there and is invalid HTML; say it to assistive technology instead
+        # (the server validates either way).
+        render_kw = {**render_kw, "required": False, "aria-required": "true"}
+    return DefaultMeta.render_field(self, field, render_kw)
+
+
+def distinct_ids(form: Any, prefix: str) -> Any:
+    """Give the fields of ``form`` ids starting with ``prefix-`` (names unchanged), for pages holding
+    several forms with fields of the same name; labels follow. Returns the form."""
+    for field in form:
+        field.id = f"{prefix}-{field.name}"
+        field.label.field_id = field.id
+    return form
+
+
 def install_browser_formdata() -> None:
-    """Make every ``FlaskForm`` read only browser form data (see ``_browser_formdata``)."""
+    """Make every ``FlaskForm`` read only browser form data (see ``_browser_formdata``) and render the
+    token and submit fields without a shared id (see ``_render_field``)."""
     from flask_wtf import FlaskForm
 
     FlaskForm.Meta.wrap_formdata = _browser_formdata  # type: ignore[method-assign]
+    FlaskForm.Meta.render_field = _render_field  # type: ignore[method-assign]
 
 
 def _messages(errors: Any) -> list[str]:

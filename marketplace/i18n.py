@@ -164,6 +164,10 @@ def register_template_helpers(app: Flask) -> None:
     # coordinators' pages: the route has checked the coordinator covers the profile or the match
     app.jinja_env.globals["coordinator_view"] = lambda profile, introduced=False: visibility.view_for(
         profile, visibility.Audience.COORDINATOR, introduced=introduced)
+    from marketplace.forms_common import distinct_ids
+
+    # `{% set _ = distinct_ids(note_form, "note") %}`: a page with several forms sharing field names
+    app.jinja_env.globals["distinct_ids"] = distinct_ids
     from marketplace.reasons import reason_label
 
     app.jinja_env.globals["reason_label"] = reason_label

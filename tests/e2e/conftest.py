@@ -13,8 +13,9 @@ What the fixtures give a journey:
 * ``inbox`` — the SMTP server's messages (see ``tests.conftest._Inbox``); ``helpers.wait_for_mail``.
 * ``page`` — a fresh browser context per test, ``base_url`` set to the server, so ``page.goto("/")``
   works. Every document the page loads must be checked with ``helpers.check_a11y(page)`` (or waived
-  with ``helpers.a11y_exempt(page, reason)``); the test fails otherwise. On failure a screenshot is
-  saved to ``test-results/``.
+  with ``helpers.a11y_exempt(page, reason)``); the test fails otherwise. The HTML of every checked
+  page must pass the W3C Nu validator (vnu.jar, run once when the test ends). On failure a
+  screenshot is saved to ``test-results/``.
 """
 from __future__ import annotations
 
@@ -188,6 +189,8 @@ class DocumentLog:
 
     loaded: dict[str, str] = field(default_factory=dict)  # document id -> URL
     checked: set[str] = field(default_factory=set)
+    html: dict[str, tuple[str, str]] = field(default_factory=dict)  # document id -> (URL, HTML) for vnu
+    last_document: object = None  # the main frame's latest document response
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def unchecked(self) -> list[str]:
@@ -225,6 +228,12 @@ def page(browser, live_server, request) -> Iterator[object]:
     context.add_init_script(script=_DOCUMENT_TRACKER)
     page = context.new_page()
     page._e2e_documents = log  # read by helpers.check_a11y / a11y_exempt
+
+    def document_response(response) -> None:
+        if response.request.resource_type == "document" and response.frame == page.main_frame:
+            log.last_document = response
+
+    page.on("response", document_response)
     console_errors: list[str] = []
     # Uncaught exceptions and console errors, less Chromium's note on every 4xx/5xx response
     # (a 401 for a wrong password is expected).
@@ -257,6 +266,13 @@ def page(browser, live_server, request) -> Iterator[object]:
                 )
             if console_errors:
                 pytest.fail("JavaScript errors in the browser:\n  " + "\n  ".join(console_errors), pytrace=False)
+            # Every checked page must be valid HTML (W3C Nu validator, one run for the whole test).
+            from tests.e2e.helpers import validate_html
+
+            html_errors = validate_html(list(log.html.values()))
+            if html_errors:
+                pytest.fail(f"{len(html_errors)} HTML error(s) (W3C Nu validator):\n  " + "\n  ".join(html_errors),
+                            pytrace=False)
     finally:
         context.close()
 

@@ -6,7 +6,11 @@ a click that follows a link or submits a form) call ``check_a11y(page)`` yoursel
 """
 from __future__ import annotations
 
+import json
 import re
+import shutil
+import subprocess  # nosec B404 - runs the Nu validator (java -jar vnu.jar) in the test suite only
+import tempfile
 import time
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -15,6 +19,8 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 
 AXE_JS = Path(__file__).resolve().parent / "node" / "node_modules" / "axe-core" / "axe.min.js"
+#: The W3C Nu HTML validator, from the npm package vnu-jar, run with the distribution's Java.
+VNU_JAR = Path(__file__).resolve().parent / "node" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 #: Impacts that fail a test. axe also reports "minor" and "moderate"; those are printed, not fatal.
 FAILING_IMPACTS = ("serious", "critical")
 PASSWORD = "e2e-Journey-pass-2026"
@@ -37,15 +43,86 @@ def _mark_document(page: Page) -> None:
             log.checked.add(doc_id)
 
 
+def _collect_html(page: Page) -> None:
+    """Keep the current document's HTML, as the server sent it, for the Nu validator.
+
+    The page fixture validates everything collected in one run of vnu.jar when the test ends (one
+    JVM start per test, not per page). The served bytes are checked, not the DOM after scripts ran;
+    the DOM serialisation is the fallback when the browser no longer holds the response body.
+    """
+    log = getattr(page, "_e2e_documents", None)
+    if log is None:
+        return
+    doc_id = page.evaluate("() => window.__e2eDocumentId || null")
+    if not doc_id or doc_id in log.html:
+        return
+    html = None
+    response = log.last_document
+    if response is not None and response.url.split("#")[0] == page.url.split("#")[0]:
+        if "html" not in (response.headers.get("content-type") or ""):
+            return  # not an HTML document (a download, JSON shown by the browser)
+        try:
+            html = response.body().decode("utf-8")
+        except Exception:  # noqa: BLE001 - body evicted by the browser: use the DOM
+            html = None
+    if html is None:
+        html = page.content()
+    with log.lock:
+        log.html[doc_id] = (page.url, html)
+
+
+def validate_html(documents: list[tuple[str, str]]) -> list[str]:
+    """Run the Nu validator over ``(url, html)`` pairs; one line per error, ``[]`` when all are valid."""
+    if not documents:
+        return []
+    if not VNU_JAR.exists():
+        raise AssertionError(f"{VNU_JAR} is missing: run `make e2e-deps`")
+    java = shutil.which("java")
+    if java is None:
+        raise AssertionError("java not found: run `make e2e-deps` (apt-get install openjdk-17-jre-headless)")
+    with tempfile.TemporaryDirectory(prefix="e2e-vnu-") as tmp:
+        files: dict[str, str] = {}  # file name -> the page's URL
+        for number, (url, html) in enumerate(documents):
+            path = Path(tmp) / f"page-{number:03d}.html"
+            path.write_text(html, encoding="utf-8")
+            files[path.name] = url
+        completed = subprocess.run(  # nosec B603 - fixed arguments, no shell
+            [java, "-Xss4m", "-jar", str(VNU_JAR), "--errors-only", "--format", "json", "--stdout",
+             "--exit-zero-always", *(str(Path(tmp) / name) for name in files)],
+            capture_output=True, text=True, timeout=300, check=False,
+        )
+        try:
+            report = json.loads(completed.stdout or "{}")
+        except json.JSONDecodeError as exc:
+            raise AssertionError(f"the Nu validator did not answer JSON: {completed.stdout[:500]}"
+                                 f"{completed.stderr[:500]}") from exc
+    errors = []
+    for message in report.get("messages", []):
+        if message.get("type") not in ("error", "non-document-error"):
+            continue
+        uri = message.get("url", "")
+        url = files.get(uri.rsplit("/", 1)[-1], uri)
+        where = f"line {message.get('lastLine', '?')}"
+        extract = (message.get("extract") or "").replace("\n", " ").strip()
+        line = f"{url} ({where}): {message.get('message')}\n      {extract[:160]}"
+        if line not in errors:  # a page visited twice reports its errors once
+            errors.append(line)
+    return errors
+
+
 def check_a11y(page: Page, *, failing_impacts: tuple[str, ...] = FAILING_IMPACTS,
                disable_rules: tuple[str, ...] = ()) -> list[dict]:
     """Run axe-core on the current page; fail on any violation of a failing impact.
+
+    The page's HTML is also kept for the Nu validator, which the page fixture runs when the test
+    ends (every checked page must be valid HTML).
 
     Returns every violation found (including minor/moderate ones) for tests that want more.
     """
     if not AXE_JS.exists():
         raise AssertionError(f"{AXE_JS} is missing: run `make e2e-deps`")
     page.wait_for_load_state("load")
+    _collect_html(page)
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE_JS))
     options: dict = {"resultTypes": ["violations"]}
