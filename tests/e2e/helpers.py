@@ -283,11 +283,21 @@ def login(page: Page, email: str, password: str = PASSWORD, *, totp_secret: str 
     if totp_secret is not None:
         enter_totp_code(page, totp_secret)
     expect(page).not_to_have_url(re.compile(r"/auth/login"))
+    open_menu(page)
     expect(page.get_by_role("button", name="ログアウト")).to_be_visible()
+
+
+def open_menu(page: Page) -> None:
+    """On a narrow screen the header menu is folded behind 「メニュー」: unfold it (no-op when wide)."""
+    toggle = page.locator("label.menu-toggle-label")
+    if toggle.count() and toggle.is_visible() and not page.locator("#site-menu-toggle").is_checked():
+        toggle.click()
+        expect(page.locator("#site-menu")).to_be_visible()
 
 
 def switch_language(page: Page, to: str) -> None:
     """Press the language switch in the nav ("English" or "日本語")."""
+    open_menu(page)
     nav = page.get_by_role("navigation")
     with page.expect_navigation():
         nav.get_by_role("button", name=to, exact=True).click()
