@@ -164,6 +164,20 @@ def register_template_helpers(app: Flask) -> None:
     # coordinators' pages: the route has checked the coordinator covers the profile or the match
     app.jinja_env.globals["coordinator_view"] = lambda profile, introduced=False: visibility.view_for(
         profile, visibility.Audience.COORDINATOR, introduced=introduced)
+    def seeker_label(match) -> str:
+        """A match's candidate as the current viewer may name them: the name where the candidate lets
+        this viewer see it, else 「人材 #id」 (the same label on every page and in the lists)."""
+        from flask_login import current_user
+
+        from marketplace.services import pipeline
+
+        profile = match.candidate_profile
+        if profile is None:
+            return ""
+        viewer = current_user if current_user.is_authenticated else None
+        return visibility.candidate_view(profile, viewer, introduced=pipeline.contacts_revealed(match)).label
+
+    app.jinja_env.globals["seeker_label"] = seeker_label
     from marketplace.forms_common import distinct_ids
 
     # `{% set _ = distinct_ids(note_form, "note") %}`: a page with several forms sharing field names

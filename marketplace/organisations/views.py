@@ -198,9 +198,22 @@ def disclosures(posting_id: int) -> Response | str:
     return render_template("organisations/disclosures.html", posting=posting, requests=requests, form=form)
 
 
+def _not_looking_for_people() -> Response | None:
+    """A startup looks for no people (its menu offers municipalities' challenges instead): an old link
+    or a typed address to the candidate search goes to its own page with the reason."""
+    organisation = current_user.organisation
+    if organisation is None or seeks_candidates(organisation.kind):
+        return None
+    flash(_("この団体の種類では人材を探せません。自治体の地域課題を見て、解決策を提案してください。"), "warning")
+    return redirect(url_for("organisations.dashboard"))
+
+
 @bp.route("/candidates")
 @role_required(Role.MEMBER)
-def candidates() -> str:
+def candidates() -> str | Response:
+    refused = _not_looking_for_people()
+    if refused is not None:
+        return refused
     filters = CandidateFilters.from_args(request.args)
     visibilities = candidate_visibilities_for(current_user)
     page = db.paginate(filters.query(visibilities), per_page=20, error_out=False)
@@ -212,7 +225,10 @@ def candidates() -> str:
 
 @bp.route("/candidates/<int:profile_id>")
 @role_required(Role.MEMBER)
-def candidate_detail(profile_id: int) -> str:
+def candidate_detail(profile_id: int) -> str | Response:
+    refused = _not_looking_for_people()
+    if refused is not None:
+        return refused
     profile = db.get_or_404(CandidateProfile, profile_id)
     view = visibility.candidate_view(profile, current_user)
     if not view.listed or profile.use_stopped_at is not None or not profile.user.active:

@@ -98,3 +98,52 @@ def test_a_postings_page_past_the_end_goes_to_the_last_page(app, client, world):
     # Nothing to show at all: the honest empty state, no redirect loop.
     empty = client.get("/postings", query_string={"page": "9999", "q": "存在しない言葉"})
     assert empty.status_code == 200 and "条件に合う募集はまだありません" in empty.get_data(as_text=True)
+
+
+def test_a_candidate_whose_name_is_hidden_is_人材_id_on_every_page_of_the_poster(app, client, world, make_match,
+                                                                              login_as):
+    from marketplace.models import CandidateProfile, FieldVisibility, Visibility
+
+    match_id = make_match()
+    label = f"人材 #{world.profile}"
+    login_as(world.member)
+    with app.app_context():  # the poster marks it 関心あり; the coordinator then approves
+        pipeline.express_interest(db.session.get(User, world.member), db.session.get(Match, match_id))
+        db.session.commit()
+    posting_page = client.get(f"/postings/{world.position}").get_data(as_text=True)
+    interests = client.get("/matches/interests").get_data(as_text=True)
+    with app.app_context():
+        pipeline.approve(db.session.get(User, world.coordinator), db.session.get(Match, match_id))
+        db.session.commit()
+    detail = client.get(f"/matches/{match_id}").get_data(as_text=True)
+    for page in (posting_page, interests, detail):
+        assert label in page and "山田 花子" not in page
+    assert f"{label}（お名前は紹介成立後に表示されます）" in detail
+
+    # The candidate lets verified organisations see the name: the same pages name her.
+    with app.app_context():
+        profile = db.session.get(CandidateProfile, world.profile)
+        profile.visibility = Visibility.VERIFIED_ORGS
+        profile.name_visibility = FieldVisibility.VERIFIED_ORGS
+        db.session.commit()
+    for path in (f"/postings/{world.position}", "/matches/interests", f"/matches/{match_id}"):
+        page = client.get(path).get_data(as_text=True)
+        assert "山田 花子" in page and label not in page, path
+
+
+def test_a_startup_is_sent_to_its_page_from_the_candidate_search(app, client, world, make_org, make_user, login_as):
+    from marketplace.models import OrgKind
+
+    startup = make_user(Role.MEMBER, org_id=make_org("E2Eテック株式会社", OrgKind.STARTUP, "13"))
+    login_as(startup)
+    dashboard = client.get("/organisations/").get_data(as_text=True)
+    assert "/organisations/candidates" not in dashboard  # its menu does not offer it
+    for path in ("/organisations/candidates", "/organisations/candidates?q=DX",
+                 f"/organisations/candidates/{world.profile}"):
+        response = client.get(path)
+        assert response.status_code == 302 and response.location.endswith("/organisations/"), path
+    page = client.get("/organisations/candidates", follow_redirects=True).get_data(as_text=True)
+    assert "この団体の種類では人材を探せません。" in page
+    client.post("/auth/logout")
+    login_as(world.member)  # a prefecture looks for people
+    assert client.get("/organisations/candidates").status_code == 200
