@@ -211,11 +211,13 @@ class Matcher:
     def _renew_after_fit(self, scheme: str) -> None:
         """A fit may outlast the lease: take the partition (and this matcher's claims in it) up again,
         unless another matcher has taken it meanwhile; without this, a fit longer than the lease
-        loses the partition every round and nothing is ever applied."""
+        loses the partition every round and nothing is ever applied. Records when the partition's
+        engine was fitted (``matching_partitions.fitted_at``, for operators and benchmarks)."""
         now = utcnow()
         renewed = db.session.execute(sa.update(MatchingPartition).where(
             MatchingPartition.scheme == scheme, MatchingPartition.owner == self.name)
-            .values(lease_until=now + self.lease).execution_options(synchronize_session=False)).rowcount
+            .values(lease_until=now + self.lease, fitted_at=now)
+            .execution_options(synchronize_session=False)).rowcount
         if renewed == 1:
             db.session.execute(sa.update(MatchingChange).where(
                 MatchingChange.scheme == scheme, MatchingChange.claimed_by == self.name,

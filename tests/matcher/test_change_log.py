@@ -248,3 +248,17 @@ def test_a_fit_longer_than_the_lease_still_applies_the_changes(app_ctx, monkeypa
     assert report.lost == 0
     assert report.changes > 0
     assert (posting_id, f"c{person}") in _rows()
+
+
+def test_the_matcher_records_when_it_fitted_each_partition(app_ctx):
+    from marketplace.models import MatchingPartition, utcnow
+
+    coordinator, org = world.coordinator_and_org()
+    world.candidate(1)
+    world.position(coordinator, org)
+    db.session.commit()
+    before = utcnow()
+    Matcher(name="m1", greedy=True, schemes=["accelerator", "side_job"]).step()
+    fitted = dict(db.session.execute(sa.select(MatchingPartition.scheme, MatchingPartition.fitted_at)).all())
+    assert {s for s, at in fitted.items() if at is not None} == {"accelerator", "side_job"}
+    assert all(at >= before.replace(tzinfo=at.tzinfo) for at in fitted.values() if at is not None)
