@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import numpy as np
 import scipy.sparse as sp
-from sparse_dot_topn import sp_matmul_topn, zip_sp_matmul_topn
+from sparse_dot_topn import sp_matmul, sp_matmul_topn, zip_sp_matmul_topn
 
 from marketplace.matching.pairs import _location
 
@@ -209,3 +209,120 @@ def lookup_pairs(keys: np.ndarray, values: np.ndarray, query: np.ndarray) -> np.
     order = np.argsort(keys, kind="stable")
     at = np.searchsorted(keys[order], query)
     return values[order[np.minimum(at, len(order) - 1)]]
+
+
+def seekers_never_eligible(s: Columns, scheme: str) -> np.ndarray:
+    """Seekers that every posting of ``scheme`` rules out whatever the posting (the eligibility rule
+    depends on the seeker alone): they are left out of candidate pools."""
+    from marketplace.matching.pairs import _eligibility
+    from marketplace.matching.rules import SCHEME_RULES
+
+    out = np.zeros(len(s["remote"]), dtype=bool)
+    rows = np.arange(len(out))
+    for spec in SCHEME_RULES[scheme]:
+        if spec.check == "eligibility":
+            ruled_out, _flag = _eligibility(s, rows, float(spec.params["min_years"]))
+            out |= ruled_out
+    return out
+
+
+def pool_text(char: np.ndarray, meaning: np.ndarray, off: np.ndarray | None, t_char: float, t_meaning: float,
+              role_keep: float) -> np.ndarray:
+    """The float32 text blend candidates are pooled by (the same operations for batches and single
+    queries): ``t_char * char + t_meaning * max(meaning, 0)``, times ``role_keep`` where ``off``."""
+    out = np.float32(t_char) * char.astype(np.float32, copy=False)
+    out += np.float32(t_meaning) * np.maximum(meaning.astype(np.float32, copy=False), np.float32(0.0))
+    if off is not None and off.any():
+        out = np.where(off, out * np.float32(role_keep), out)
+    return out
+
+
+def location_matrix(s: Columns, p: Columns, s_rows: np.ndarray, p_rows: np.ndarray) -> np.ndarray:
+    """(len(s_rows), len(p_rows)) bool: the location rule does not rule the pair out (as ``location_ok``)."""
+    p_remote, p_pref = p["remote"][p_rows], p["pref"][p_rows]
+    free = (p_remote == _REMOTE) | (p_pref == 0)
+    s_remote = s["remote"][s_rows]
+    either = (p_remote == _EITHER)[None, :] & (s_remote != _ONSITE)[:, None]
+    bits = (s["pref_mask"][s_rows][:, None] >> np.arange(48, dtype=np.uint64)[None, :]) & np.uint64(1)
+    local = bits.astype(bool)[:, p_pref.astype(np.int64)] & (p_pref != 0)[None, :]
+    return local | either | free[None, :]
+
+
+def top_mask(values: np.ndarray, n: int, axis: int) -> np.ndarray:
+    """Mask of the ``n`` largest finite values along ``axis``; ties at the n-th value go to the lower
+    index, so the choice is the first ``n`` in (value descending, index ascending) order."""
+    m = values.shape[axis]
+    finite = values > -np.inf
+    if n >= m:
+        return finite
+    kth = np.expand_dims(np.partition(values, m - n, axis=axis).take(m - n, axis=axis), axis)
+    sel = values >= kth
+    over = np.flatnonzero(sel.sum(axis=axis) > n)  # lines where ties at the n-th value need the index order
+    if len(over):
+        line = values.take(over, axis=1 - axis)
+        at = kth.take(over, axis=1 - axis)
+        gt, eq = line > at, line == at
+        need = n - gt.sum(axis=axis, keepdims=True)
+        picked = gt | (eq & (np.cumsum(eq, axis=axis) <= need))
+        if axis == 1:
+            sel[over] = picked
+        else:
+            sel[:, over] = picked
+    return sel & finite
+
+
+def first_n(q: np.ndarray, i: np.ndarray, v: np.ndarray, n: int, items_sorted: bool = False) -> np.ndarray:
+    """Positions of the first ``n`` pairs of each query ``q`` in (value descending, item ascending) order.
+
+    ``v`` must be non-negative float32 (the text blend); ``items_sorted``: the pairs already come in
+    ascending item order, so one stable sort by (query, value) keeps that order among ties."""
+    if len(q) == 0:
+        return np.zeros(0, dtype=np.int64)
+    bits = np.ascontiguousarray(v, dtype=np.float32).view(np.uint32).astype(np.int64)  # monotonic for v >= 0
+    key = (q.astype(np.int64) << 32) | (np.int64(0xFFFFFFFF) - bits)
+    order = np.argsort(key, kind="stable") if items_sorted else np.lexsort((i, key))
+    qs = q[order]
+    starts = np.r_[0, np.flatnonzero(np.diff(qs)) + 1]
+    pos = np.arange(len(qs)) - np.repeat(starts, np.diff(np.r_[starts, len(qs)]))
+    return order[pos < n]
+
+
+def shared_pools(s_text: sp.csr_matrix, p_text: sp.csr_matrix, s_dense: np.ndarray, p_dense: np.ndarray,
+                 feasible, off_role, blend, n_seeker: int, n_posting: int, n_threads: int,
+                 chunk_cells: int = 4_000_000) -> tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...]]:
+    """Candidate pools of both directions of one scheme from one product per chunk of seekers.
+
+    Per chunk of seeker rows: the exact char products with every posting (``sp_matmul``, the same sums
+    as a single query's), one float32 product of the meaning vectors, the text blend ``blend(char,
+    meaning, off)``, infeasible pairs (``feasible(lo, hi)`` False) set to -inf; then the ``n_seeker``
+    best postings of each seeker row and the ``n_posting`` best seekers of each posting column (merged
+    over chunks). Returns (seeker pool, posting pool), each (query rows, item rows, char, meaning) in
+    the local row numbers of the given matrices.
+    """
+    ns, nb = s_text.shape[0], p_text.shape[0]
+    empty = (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0), np.zeros(0))
+    if ns == 0 or nb == 0:
+        return empty, empty
+    p_t = sp.csr_matrix(p_text.T)
+    pd_t = np.ascontiguousarray(p_dense.T)
+    rows_per = max(1, chunk_cells // nb)
+    s_parts: list[tuple[np.ndarray, ...]] = []
+    p_parts: list[tuple[np.ndarray, ...]] = []
+    for lo in range(0, ns, rows_per):
+        hi = min(ns, lo + rows_per)
+        block = sp.csr_matrix(s_text[lo:hi])
+        threads = n_threads if block.shape[0] * nb >= _THREADED_PAIRS else 1
+        char = sp_matmul(block, p_t, n_threads=threads).toarray()
+        meaning = s_dense[lo:hi] @ pd_t
+        text = blend(char, meaning, off_role(lo, hi))
+        text[~feasible(lo, hi)] = -np.inf
+        for parts, n, axis in ((s_parts, n_seeker, 1), (p_parts, n_posting, 0)):
+            r, c = np.nonzero(top_mask(text, n, axis))
+            q, i = (r + lo, c) if axis == 1 else (c, r + lo)
+            parts.append((q.astype(np.int64), i.astype(np.int64), char[r, c].astype(np.float64),
+                          meaning[r, c].astype(np.float64), text[r, c]))
+    seeker_pool = tuple(np.concatenate(col) for col in zip(*s_parts, strict=True))[:4]  # rows are whole per chunk
+    q, i, ch, me, tx = (np.concatenate(col) for col in zip(*p_parts, strict=True))
+    keep = first_n(q, i, tx, n_posting, items_sorted=True)
+    keep.sort()
+    return seeker_pool, (q[keep], i[keep], ch[keep], me[keep])

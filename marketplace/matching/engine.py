@@ -8,14 +8,14 @@ import scipy.sparse as sp
 
 from marketplace.matching import vectors
 from marketplace.matching.candidates import (
-    default_threads, keep_top, location_groups, location_ok, lookup_pairs, pair_dots, text_and_meaning_pools,
-    topn_pairs, union_pairs,
+    default_threads, first_n, keep_top, location_groups, location_ok, lookup_pairs, pair_dots,
+    pool_text, seekers_never_eligible, shared_pools, text_and_meaning_pools, topn_pairs, union_pairs,
 )
 from marketplace.matching.cues import off_role
 from marketplace.matching.explain import Suggestion, explain
 from marketplace.matching.features import pair_intersections, posting_columns, seeker_columns
 from marketplace.matching.meaning import hub_anchors, hub_max
-from marketplace.matching.pairs import RULED_OUT, pair_status
+from marketplace.matching.pairs import RULED_OUT, pair_status, ruled_out
 from marketplace.matching.records import SCHEMES, PostingRecord, SeekerRecord, unique_ids
 from marketplace.matching.scoring import Columns, Weights, blend_text, pair_scores
 from marketplace.matching.store import Block
@@ -63,6 +63,8 @@ class Engine:
         self._postings: dict[str, Block[PostingRecord]] = {}
         self._seeker_scheme: dict[str, str] = {}
         self._posting_scheme: dict[str, str] = {}
+        #: Per scheme: (pool size, seeker pool, posting pool) of the last batch, until a change in the scheme.
+        self._pools: dict[str, tuple[int, tuple[np.ndarray, ...], tuple[np.ndarray, ...]]] = {}
 
     # ----------------------------------------------------------------- fitting
     def fit(self, seekers: Iterable[SeekerRecord], postings: Iterable[PostingRecord],
@@ -92,6 +94,7 @@ class Engine:
                                  None if fitted is None else (fitted[0][n:], _rows_of(fitted[1], n, None)), side=0)
         self._seeker_scheme = {r.id: r.scheme for r in seekers}
         self._posting_scheme = {r.id: r.scheme for r in postings}
+        self._pools = {}
         return self
 
     def seeker(self, seeker_id: str) -> SeekerRecord:
@@ -107,6 +110,7 @@ class Engine:
         """Insert or replace one seeker, transforming only its text with the fitted vocabulary."""
         _check_scheme(record.scheme)
         self.remove_seeker(record.id)
+        self._pools.pop(record.scheme, None)
         _add(self._seekers[record.scheme], record, self.vectorizer, side=1)
         self._seeker_scheme[record.id] = record.scheme
 
@@ -114,15 +118,20 @@ class Engine:
         """Insert or replace one posting, transforming only its text with the fitted vocabulary."""
         _check_scheme(record.scheme)
         self.remove_posting(record.id)
+        self._pools.pop(record.scheme, None)
         _add(self._postings[record.scheme], record, self.vectorizer, side=0)
         self._posting_scheme[record.id] = record.scheme
 
     def remove_seeker(self, seeker_id: str) -> bool:
         scheme = self._seeker_scheme.pop(str(seeker_id), None)
+        if scheme is not None:
+            self._pools.pop(scheme, None)
         return scheme is not None and self._seekers[scheme].remove(str(seeker_id))
 
     def remove_posting(self, posting_id: str) -> bool:
         scheme = self._posting_scheme.pop(str(posting_id), None)
+        if scheme is not None:
+            self._pools.pop(scheme, None)
         return scheme is not None and self._postings[scheme].remove(str(posting_id))
 
     # --------------------------------------------------------- single queries
@@ -137,6 +146,8 @@ class Engine:
         items = np.arange(len(sims))
         mask = sb.alive & location_ok(sb.cols, pb.cols, items, np.full(len(items), row))
         dense = sb.dense.dot(pb.dense.row(row)) if (sb.dense is not None and pb.dense is not None) else None
+        if dense is not None:
+            mask &= ~ruled_out(sb.cols, pb.cols, items, np.full(len(items), row), scheme)
         ranked = self._pool_and_rank(scheme, mask, sims, dense, row, k, query_is_posting=True)
         return self._suggestions(scheme, ranked, explain)
 
@@ -149,12 +160,16 @@ class Engine:
         items = np.arange(len(sims))
         mask = pb.alive & pb.cols["open"] & location_ok(sb.cols, pb.cols, np.full(len(items), row), items)
         dense = pb.dense.dot(sb.dense.row(row)) if (sb.dense is not None and pb.dense is not None) else None
+        if dense is not None:
+            mask &= ~ruled_out(sb.cols, pb.cols, np.full(len(items), row), items, scheme)
         ranked = self._pool_and_rank(scheme, mask, sims, dense, row, k, query_is_posting=False)
         return self._suggestions(scheme, ranked, explain)
 
     def _pool_and_rank(self, scheme: str, mask: np.ndarray, sims: np.ndarray, dense: np.ndarray | None,
                        row: int, k: int, query_is_posting: bool) -> Ranked:
         """Candidates: the text pool (char TF-IDF, sharing a feature) united with the meaning pool."""
+        if dense is not None:
+            return self._shared_rank(scheme, mask, sims, dense, row, k, query_is_posting)
         items = np.flatnonzero(mask & (sims > 0))
         q = np.zeros(len(items), dtype=np.int64)
         q, items, vals = keep_top(q, items, sims[items], self._pool(k), (1, len(sims)))
@@ -168,6 +183,56 @@ class Engine:
         if query_is_posting:
             return self._rank(scheme, q, items, q, vals, k, query_is_posting, meaning=meaning)
         return self._rank(scheme, q, q, items, vals, k, query_is_posting, meaning=meaning)
+
+    def _shared_rank(self, scheme: str, mask: np.ndarray, sims: np.ndarray, dense: np.ndarray, row: int, k: int,
+                     query_is_posting: bool) -> Ranked:
+        """One query's pool under the batch rule of :meth:`_shared_pools`: the ``_pool(k)`` best items by the
+        float32 text blend (value descending, then row) among the allowed ones."""
+        sb, pb = self._seekers[scheme], self._postings[scheme]
+        items = np.flatnonzero(mask)
+        if query_is_posting:
+            off = off_role(sb.cols["role"][items], pb.cols["role"][row])
+        else:
+            off = off_role(sb.cols["role"][row], pb.cols["role"][items])
+        w = self.weights
+        text = pool_text(sims[items], dense[items], off, w.t_char, w.t_meaning, w.role_keep)
+        keep = first_n(np.zeros(len(items), dtype=np.int64), items, text, self._pool(k))
+        items = items[np.sort(keep)]
+        q = np.full(len(items), row, dtype=np.int64)
+        si, pj = (items, q) if query_is_posting else (q, items)
+        return self._rank(scheme, q, si, pj, sims[items], k, query_is_posting, meaning=dense[items])
+
+    def _shared_pools(self, scheme: str, k: int) -> tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...]]:
+        """(seeker pool, posting pool) of one scheme, each (query rows, item rows, char, meaning): for every
+        query the ``_pool(k)`` best items by the text blend among those the location rule allows (and
+        seekers the eligibility rule does not rule out everywhere), from one product shared by both
+        directions and kept until the scheme changes."""
+        n = self._pool(k)
+        cached = self._pools.get(scheme)
+        if cached is not None and cached[0] == n:
+            return cached[1], cached[2]
+        sb, pb = self._seekers[scheme], self._postings[scheme]
+        assert sb.dense is not None and pb.dense is not None  # nosec B101 # meaning channel on
+        s_rows = np.flatnonzero(sb.alive & ~seekers_never_eligible(sb.cols, scheme))
+        p_rows = np.flatnonzero(pb.alive & pb.cols["open"])
+        s_role, p_role = sb.cols["role"][s_rows], pb.cols["role"][p_rows]
+        w = self.weights
+
+        def feasible(lo: int, hi: int) -> np.ndarray:
+            return ~ruled_out(sb.cols, pb.cols, s_rows[lo:hi, None], p_rows[None, :], scheme)
+
+        def off(lo: int, hi: int) -> np.ndarray | None:
+            return off_role(s_role[lo:hi, None], p_role[None, :]) if s_role[lo:hi].any() else None
+
+        def blend(char: np.ndarray, meaning: np.ndarray, off_: np.ndarray | None) -> np.ndarray:
+            return pool_text(char, meaning, off_, w.t_char, w.t_meaning, w.role_keep)
+
+        s_pool, p_pool = shared_pools(sb.text.base[s_rows], pb.text.base[p_rows], sb.dense.base[s_rows],
+                                      pb.dense.base[p_rows], feasible, off, blend, n, n, self.n_threads)
+        s_pool = (s_rows[s_pool[0]], p_rows[s_pool[1]], s_pool[2], s_pool[3])
+        p_pool = (p_rows[p_pool[0]], s_rows[p_pool[1]], p_pool[2], p_pool[3])
+        self._pools[scheme] = (n, s_pool, p_pool)
+        return s_pool, p_pool
 
     # ---------------------------------------------------------------- batches
     def top_k_all_postings(self, k: int = 10, explain: bool = False) -> dict[str, list[Suggestion]]:
@@ -185,8 +250,13 @@ class Engine:
             for block in (sb, pb):
                 if block.needs_compaction():
                     block.compact()
+                    self._pools.pop(scheme, None)
             a, b = (pb, sb) if query_is_posting else (sb, pb)
-            q, i, v, meaning = self._candidates(a, b, sb, pb, k, query_is_posting)
+            if sb.dense is not None and pb.dense is not None:
+                s_pool, p_pool = self._shared_pools(scheme, k)
+                q, i, v, meaning = p_pool if query_is_posting else s_pool
+            else:
+                q, i, v, meaning = self._candidates(a, b, sb, pb, k, query_is_posting)
             si, pj = (i, q) if query_is_posting else (q, i)
             ranked = self._rank(scheme, q, si, pj, v, k, query_is_posting, meaning=meaning)
             queries = pb if query_is_posting else sb
