@@ -144,10 +144,11 @@ class Engine:
             return []
         sims = sb.text.dot(pb.text.row(row))
         items = np.arange(len(sims))
-        mask = sb.alive & location_ok(sb.cols, pb.cols, items, np.full(len(items), row))
         dense = sb.dense.dot(pb.dense.row(row)) if (sb.dense is not None and pb.dense is not None) else None
         if dense is not None:
-            mask &= ~ruled_out(sb.cols, pb.cols, items, np.full(len(items), row), scheme)
+            mask = sb.alive & ~ruled_out(sb.cols, pb.cols, items, row, scheme)
+        else:
+            mask = sb.alive & location_ok(sb.cols, pb.cols, items, np.full(len(items), row))
         ranked = self._pool_and_rank(scheme, mask, sims, dense, row, k, query_is_posting=True)
         return self._suggestions(scheme, ranked, explain)
 
@@ -158,10 +159,11 @@ class Engine:
         row = sb.row_of[str(seeker_id)]
         sims = pb.text.dot(sb.text.row(row))
         items = np.arange(len(sims))
-        mask = pb.alive & pb.cols["open"] & location_ok(sb.cols, pb.cols, np.full(len(items), row), items)
         dense = pb.dense.dot(sb.dense.row(row)) if (sb.dense is not None and pb.dense is not None) else None
         if dense is not None:
-            mask &= ~ruled_out(sb.cols, pb.cols, np.full(len(items), row), items, scheme)
+            mask = pb.alive & ~ruled_out(sb.cols, pb.cols, row, items, scheme)
+        else:
+            mask = pb.alive & pb.cols["open"] & location_ok(sb.cols, pb.cols, np.full(len(items), row), items)
         ranked = self._pool_and_rank(scheme, mask, sims, dense, row, k, query_is_posting=False)
         return self._suggestions(scheme, ranked, explain)
 
@@ -360,7 +362,11 @@ class Engine:
         sb, pb = self._seekers[scheme], self._postings[scheme]
         si, pj, scores, _tier = ranked
         if not with_reasons:
-            s_ids, p_ids = [r.id for r in sb.records], [r.id for r in pb.records]
+            s_rec, p_rec = sb.records, pb.records
+            if len(si) * 4 < len(s_rec) + len(p_rec):  # a few suggestions: no id lists of whole blocks
+                return [Suggestion(s_rec[a].id, p_rec[b].id, c)
+                        for a, b, c in zip(si.tolist(), pj.tolist(), scores.tolist(), strict=True)]
+            s_ids, p_ids = [r.id for r in s_rec], [r.id for r in p_rec]
             return [Suggestion(s_ids[a], p_ids[b], c)
                     for a, b, c in zip(si.tolist(), pj.tolist(), scores.tolist(), strict=True)]
         out: list[Suggestion] = []

@@ -11,6 +11,8 @@ from marketplace.matching.features import concat_columns, tag_matrix
 from marketplace.matching.records import PostingRecord, SeekerRecord
 
 R = TypeVar("R", SeekerRecord, PostingRecord)
+#: Rows per block of a single query's meaning products (see DenseRows.dot).
+_GEMV_ROWS = 512
 Columns = dict[str, np.ndarray]
 
 
@@ -139,8 +141,13 @@ class DenseRows:
         return out
 
     def dot(self, query: np.ndarray) -> np.ndarray:
-        """Products of one query vector with every row (float64)."""
-        head = self.base @ query
+        """Products of one query vector with every row (float64).
+
+        By blocks of rows: a matrix-vector product that large runs on every BLAS thread, which on a
+        loaded machine costs several times one thread's work (11.7 ms against 1.8 ms for 20,000 rows)."""
+        rows = self.base.shape[0]
+        head = (np.concatenate([self.base[lo:lo + _GEMV_ROWS] @ query for lo in range(0, rows, _GEMV_ROWS)])
+                if rows > _GEMV_ROWS else self.base @ query)
         if self.tail:
             head = np.concatenate([head, self._tail() @ query])
         return head.astype(np.float64)
