@@ -289,7 +289,7 @@ def first_n(q: np.ndarray, i: np.ndarray, v: np.ndarray, n: int, items_sorted: b
 
 def shared_pools(s_text: sp.csr_matrix, p_text: sp.csr_matrix, s_dense: np.ndarray, p_dense: np.ndarray,
                  feasible, off_role, blend, n_seeker: int, n_posting: int, n_threads: int,
-                 chunk_cells: int = 4_000_000) -> tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...]]:
+                 chunk_rows: int = 4096, chunk_cells: int = 4_000_000) -> tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...]]:
     """Candidate pools of both directions of one scheme from one product per chunk of seekers.
 
     Per chunk of seeker rows: the exact char products with every posting (``sp_matmul``, the same sums
@@ -305,7 +305,7 @@ def shared_pools(s_text: sp.csr_matrix, p_text: sp.csr_matrix, s_dense: np.ndarr
         return empty, empty
     p_t = sp.csr_matrix(p_text.T)
     pd_t = np.ascontiguousarray(p_dense.T)
-    rows_per = max(1, chunk_cells // nb)
+    rows_per = max(1, min(chunk_rows, chunk_cells // nb))
     s_parts: list[tuple[np.ndarray, ...]] = []
     p_parts: list[tuple[np.ndarray, ...]] = []
     for lo in range(0, ns, rows_per):

@@ -230,7 +230,8 @@ class Engine:
             return pool_text(char, meaning, off_, w.t_char, w.t_meaning, w.role_keep)
 
         s_pool, p_pool = shared_pools(sb.text.base[s_rows], pb.text.base[p_rows], sb.dense.base[s_rows],
-                                      pb.dense.base[p_rows], feasible, off, blend, n, n, self.n_threads)
+                                      pb.dense.base[p_rows], feasible, off, blend, n, n, self.n_threads,
+                                      self.chunk_rows)
         s_pool = (s_rows[s_pool[0]], p_rows[s_pool[1]], s_pool[2], s_pool[3])
         p_pool = (p_rows[p_pool[0]], s_rows[p_pool[1]], p_pool[2], p_pool[3])
         self._pools[scheme] = (n, s_pool, p_pool)
