@@ -97,3 +97,12 @@ def test_the_shared_pools_are_kept_until_the_scheme_changes(eval_data) -> None: 
     engine.upsert_seeker(seekers[0])
     assert scheme not in engine._pools
     assert engine.top_k_all_seekers(5) == Engine().fit(seekers, postings, vectorizer=engine.vectorizer).top_k_all_seekers(5)
+
+
+def test_fast_suggestions_equal_the_dataclass() -> None:
+    from marketplace.matching.engine import _suggestion
+    from marketplace.matching.explain import Suggestion
+
+    fast, slow = _suggestion("s1", "p1", 87.5), Suggestion("s1", "p1", 87.5)
+    assert fast == slow and hash(fast) == hash(slow) and fast.reasons is None and repr(fast) == repr(slow)
+    assert _suggestion("s1", "p2", 87.5) != slow
