@@ -297,7 +297,8 @@ def shared_pools(s_text: sp.csr_matrix, p_text: sp.csr_matrix, s_dense: np.ndarr
     meaning, off)``, infeasible pairs (``feasible(lo, hi)`` False) set to -inf; then the ``n_seeker``
     best postings of each seeker row and the ``n_posting`` best seekers of each posting column (merged
     over chunks). Returns (seeker pool, posting pool), each (query rows, item rows, char, meaning) in
-    the local row numbers of the given matrices.
+    the local row numbers of the given matrices (int32 and float32: the engine keeps them between
+    batches).
     """
     ns, nb = s_text.shape[0], p_text.shape[0]
     empty = (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0), np.zeros(0))
@@ -307,7 +308,10 @@ def shared_pools(s_text: sp.csr_matrix, p_text: sp.csr_matrix, s_dense: np.ndarr
     pd_t = np.ascontiguousarray(p_dense.T)
     rows_per = max(1, min(chunk_rows, chunk_cells // nb))
     s_parts: list[tuple[np.ndarray, ...]] = []
-    p_parts: list[tuple[np.ndarray, ...]] = []
+    # the posting pools so far (posting, seeker, char, meaning, text) and each posting's n-th text value
+    # (-inf while it has fewer): a later chunk's seeker, whose row number is higher, enters only above it
+    p_pool: tuple[np.ndarray, ...] | None = None
+    floor = np.full(nb, -np.inf, dtype=np.float32)
     for lo in range(0, ns, rows_per):
         hi = min(ns, lo + rows_per)
         block = sp.csr_matrix(s_text[lo:hi])
@@ -316,13 +320,18 @@ def shared_pools(s_text: sp.csr_matrix, p_text: sp.csr_matrix, s_dense: np.ndarr
         meaning = s_dense[lo:hi] @ pd_t
         text = blend(char, meaning, off_role(lo, hi))
         text[~feasible(lo, hi)] = -np.inf
-        for parts, n, axis in ((s_parts, n_seeker, 1), (p_parts, n_posting, 0)):
-            r, c = np.nonzero(top_mask(text, n, axis))
-            q, i = (r + lo, c) if axis == 1 else (c, r + lo)
-            parts.append((q.astype(np.int64), i.astype(np.int64), char[r, c].astype(np.float64),
-                          meaning[r, c].astype(np.float64), text[r, c]))
-    seeker_pool = tuple(np.concatenate(col) for col in zip(*s_parts, strict=True))[:4]  # rows are whole per chunk
-    q, i, ch, me, tx = (np.concatenate(col) for col in zip(*p_parts, strict=True))
-    keep = first_n(q, i, tx, n_posting, items_sorted=True)
-    keep.sort()
-    return seeker_pool, (q[keep], i[keep], ch[keep], me[keep])
+        r, c = np.nonzero(top_mask(text, n_seeker, 1))
+        s_parts.append((r.astype(np.int32) + np.int32(lo), c.astype(np.int32), char[r, c], meaning[r, c]))
+        r, c = np.nonzero(top_mask(text, n_posting, 0) if p_pool is None else text > floor[None, :])
+        new = (c.astype(np.int32), r.astype(np.int32) + np.int32(lo), char[r, c], meaning[r, c], text[r, c])
+        p_pool = new if p_pool is None else tuple(np.concatenate(pair) for pair in zip(p_pool, new, strict=True))
+        keep = first_n(p_pool[0], p_pool[1], p_pool[4], n_posting)
+        p_pool = tuple(col[keep] for col in p_pool)
+        counts = np.bincount(p_pool[0], minlength=nb)
+        lowest = np.full(nb, np.inf, dtype=np.float32)
+        np.minimum.at(lowest, p_pool[0], p_pool[4])
+        floor = np.where(counts >= n_posting, lowest, np.float32(-np.inf)).astype(np.float32)
+    seeker_pool = tuple(np.concatenate(col) for col in zip(*s_parts, strict=True))  # rows are whole per chunk
+    assert p_pool is not None  # nosec B101 # ns > 0
+    order = np.lexsort((p_pool[1], p_pool[0]))
+    return seeker_pool, tuple(col[order] for col in p_pool[:4])

@@ -232,8 +232,9 @@ class Engine:
         s_pool, p_pool = shared_pools(sb.text.base[s_rows], pb.text.base[p_rows], sb.dense.base[s_rows],
                                       pb.dense.base[p_rows], feasible, off, blend, n, n, self.n_threads,
                                       self.chunk_rows)
-        s_pool = (s_rows[s_pool[0]], p_rows[s_pool[1]], s_pool[2], s_pool[3])
-        p_pool = (p_rows[p_pool[0]], s_rows[p_pool[1]], p_pool[2], p_pool[3])
+        rows32 = s_rows.astype(np.int32), p_rows.astype(np.int32)  # compact while cached
+        s_pool = (rows32[0][s_pool[0]], rows32[1][s_pool[1]], s_pool[2], s_pool[3])
+        p_pool = (rows32[1][p_pool[0]], rows32[0][p_pool[1]], p_pool[2], p_pool[3])
         self._pools[scheme] = (n, s_pool, p_pool)
         return s_pool, p_pool
 
@@ -257,7 +258,8 @@ class Engine:
             a, b = (pb, sb) if query_is_posting else (sb, pb)
             if sb.dense is not None and pb.dense is not None:
                 s_pool, p_pool = self._shared_pools(scheme, k)
-                q, i, v, meaning = p_pool if query_is_posting else s_pool
+                q, i, v, meaning = (col.astype(np.int64 if n < 2 else np.float64)
+                                    for n, col in enumerate(p_pool if query_is_posting else s_pool))
             else:
                 q, i, v, meaning = self._candidates(a, b, sb, pb, k, query_is_posting)
             si, pj = (i, q) if query_is_posting else (q, i)
