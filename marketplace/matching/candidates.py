@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import numpy as np
 import scipy.sparse as sp
-from sparse_dot_topn import sp_matmul, sp_matmul_topn, zip_sp_matmul_topn
+from sparse_dot_topn import sp_matmul_topn, zip_sp_matmul_topn
 
 from marketplace.matching.pairs import _location
 
@@ -292,8 +292,8 @@ def shared_pools(s_text: sp.csr_matrix, p_text: sp.csr_matrix, s_dense: np.ndarr
                  chunk_rows: int = 4096, chunk_cells: int = 4_000_000) -> tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...]]:
     """Candidate pools of both directions of one scheme from one product per chunk of seekers.
 
-    Per chunk of seeker rows: the exact char products with every posting (``sp_matmul``, the same sums
-    as a single query's), one float32 product of the meaning vectors, the text blend ``blend(char,
+    Per chunk of seeker rows: the exact char products with every posting (the same float32 sums as a
+    single query's), one float32 product of the meaning vectors, the text blend ``blend(char,
     meaning, off)``, infeasible pairs (``feasible(lo, hi)`` False) set to -inf; then the ``n_seeker``
     best postings of each seeker row and the ``n_posting`` best seekers of each posting column (merged
     over chunks). Returns (seeker pool, posting pool), each (query rows, item rows, char, meaning) in
@@ -304,7 +304,12 @@ def shared_pools(s_text: sp.csr_matrix, p_text: sp.csr_matrix, s_dense: np.ndarr
     empty = (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0), np.zeros(0))
     if ns == 0 or nb == 0:
         return empty, empty
-    p_t = sp.csr_matrix(p_text.T)
+    # char products as sparse x dense: the postings' TF-IDF as a dense (features used by the postings x
+    # postings) float32 matrix; each sum runs over the seeker's features in ascending order, as a
+    # single query's sparse product does (the zeros it adds leave the float32 sums unchanged)
+    used = np.unique(p_text.indices)
+    p_t = np.ascontiguousarray(sp.csc_matrix(p_text[:, used]).T.toarray(), dtype=np.float32)
+    s_used = sp.csr_matrix(s_text[:, used])
     pd_t = np.ascontiguousarray(p_dense.T)
     rows_per = max(1, min(chunk_rows, chunk_cells // nb))
     s_parts: list[tuple[np.ndarray, ...]] = []
@@ -314,9 +319,7 @@ def shared_pools(s_text: sp.csr_matrix, p_text: sp.csr_matrix, s_dense: np.ndarr
     floor = np.full(nb, -np.inf, dtype=np.float32)
     for lo in range(0, ns, rows_per):
         hi = min(ns, lo + rows_per)
-        block = sp.csr_matrix(s_text[lo:hi])
-        threads = n_threads if block.shape[0] * nb >= _THREADED_PAIRS else 1
-        char = sp_matmul(block, p_t, n_threads=threads).toarray()
+        char = np.asarray(s_used[lo:hi] @ p_t, dtype=np.float32)
         meaning = s_dense[lo:hi] @ pd_t
         text = blend(char, meaning, off_role(lo, hi))
         text[~feasible(lo, hi)] = -np.inf
