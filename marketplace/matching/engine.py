@@ -1,6 +1,7 @@
 """The matching engine: fit once, top-k both ways (single and batch), incremental upserts."""
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -375,8 +376,16 @@ class Engine:
                 return [_suggestion(s_rec[a].id, p_rec[b].id, c)
                         for a, b, c in zip(si.tolist(), pj.tolist(), scores.tolist(), strict=True)]
             s_ids, p_ids = [r.id for r in s_rec], [r.id for r in p_rec]
-            return [_suggestion(s_ids[a], p_ids[b], c)
-                    for a, b, c in zip(si.tolist(), pj.tolist(), scores.tolist(), strict=True)]
+            # hundreds of thousands of acyclic objects: without the cyclic collector's passes over every
+            # object alive (the engine's records), which otherwise cost more than building them
+            collecting = gc.isenabled()
+            gc.disable()
+            try:
+                return [_suggestion(s_ids[a], p_ids[b], c)
+                        for a, b, c in zip(si.tolist(), pj.tolist(), scores.tolist(), strict=True)]
+            finally:
+                if collecting:
+                    gc.enable()
         out: list[Suggestion] = []
         for s_row, p_row, score in zip(si.tolist(), pj.tolist(), scores.tolist(), strict=True):
             seeker, posting = sb.records[s_row], pb.records[p_row]

@@ -105,7 +105,8 @@ def pair_status(s: Columns, p: Columns, si: np.ndarray, pj: np.ndarray, scheme: 
 
 def ruled_out(s: Columns, p: Columns, si: np.ndarray, pj: np.ndarray, scheme: str) -> np.ndarray:
     """``pair_status(...) == RULED_OUT`` without the flags (cheaper for whole blocks of pairs; ``si``
-    and ``pj`` may broadcast against each other)."""
+    and ``pj`` may broadcast against each other). Each test is the ruled-out half of the check above,
+    written as one or two broadcast comparisons (NaN compares False, as "unknown" does there)."""
     shape = np.broadcast_shapes(np.shape(si), np.shape(pj))
     out = np.zeros(shape, dtype=bool)
     for spec in SCHEME_RULES[scheme]:
@@ -114,17 +115,38 @@ def ruled_out(s: Columns, p: Columns, si: np.ndarray, pj: np.ndarray, scheme: st
         if spec.check == "posting_open":
             out |= ~p["open"][pj]
         elif spec.check == "location":
-            out |= _location(s, p, si, pj)[0]
+            out |= _location_out(s, p, si, pj)
         elif spec.check == "form":
-            out |= _form(s, p, si, pj)[0]
+            need, offer = p["form"][pj], s["forms"][si]
+            out |= (need != _ZERO) & (offer != _ZERO) & ((offer & need) == _ZERO)
         elif spec.check == "eligibility":
             out |= _eligibility(s, si, float(spec.params["min_years"]))[0]
-        elif spec.check == "fee":
-            out |= _tolerance(s["fee"][si], p["budget"][pj], float(spec.params["tolerance"]), True)[0]
-        elif spec.check == "hours":
-            out |= _tolerance(s["hours"][si], p["hours"][pj], float(spec.params["tolerance"]), False)[0]
+        elif spec.check in ("fee", "hours"):
+            tol = float(spec.params["tolerance"])
+            with np.errstate(invalid="ignore"):
+                if spec.check == "fee":
+                    have, limit = s["fee"][si], p["budget"][pj]
+                    out |= (have > limit) & (have > limit * (1.0 + tol))
+                else:
+                    have, limit = s["hours"][si], p["hours"][pj]
+                    out |= (have < limit) & (have < limit * (1.0 - tol))
         elif spec.check == "availability":
-            out |= _availability(s, p, si, pj, int(spec.params["max_delay_days"]))[0]
+            with np.errstate(invalid="ignore"):
+                delay = s["avail"][si] - p["start"][pj]
+                out |= (delay > 0) & (delay > int(spec.params["max_delay_days"]))
         else:
             raise KeyError(spec.check)
     return out
+
+
+def _location_out(s: Columns, p: Columns, si: np.ndarray, pj: np.ndarray) -> np.ndarray:
+    """The location rule's ruled-out half; for a column of seekers against a row of postings, through a
+    (seekers x 48 prefectures) table of the seekers' areas instead of a shift per pair."""
+    if np.ndim(si) != 2 or np.ndim(pj) != 2 or np.shape(si)[1] != 1 or np.shape(pj)[0] != 1:
+        return _location(s, p, si, pj)[0]
+    p_remote, p_pref = p["remote"][pj[0]], p["pref"][pj[0]].astype(np.int64)
+    areas = ((s["pref_mask"][si[:, 0]][:, None] >> np.arange(48, dtype=np.uint64)) & _ONE).astype(bool)
+    fits = areas[:, p_pref] & (p_pref != 0)
+    fits |= ((p_remote == _REMOTE) | (p_pref == 0))[None, :]
+    fits |= (p_remote == _EITHER)[None, :] & (s["remote"][si[:, 0]] != _ONSITE)[:, None]
+    return ~fits
