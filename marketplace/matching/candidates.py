@@ -85,132 +85,6 @@ def keep_top(q: np.ndarray, i: np.ndarray, v: np.ndarray, m: int, shape: tuple[i
     return rows, top.indices.astype(np.int64), top.data.astype(np.float64)
 
 
-def dense_topn_pairs(a: np.ndarray, b: np.ndarray, top_n: int, chunk_cells: int = 8_000_000
-                     ) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
-    """For each row of dense ``a``, the ``top_n`` largest dot products with rows of dense ``b``.
-
-    float32 matrix products by chunks of query rows (BLAS), then ``argpartition``.
-    """
-    if a.shape[0] == 0 or b.shape[0] == 0:
-        return
-    top_n = min(top_n, b.shape[0])
-    rows_per = max(1, chunk_cells // b.shape[0])
-    b_t = np.ascontiguousarray(b.T)
-    for start in range(0, a.shape[0], rows_per):
-        prod = a[start:start + rows_per] @ b_t
-        if top_n < b.shape[0]:
-            cols = np.argpartition(prod, b.shape[0] - top_n, axis=1)[:, b.shape[0] - top_n:]
-        else:
-            cols = np.broadcast_to(np.arange(b.shape[0]), prod.shape)
-        vals = np.take_along_axis(prod, cols, axis=1)
-        rows = np.repeat(np.arange(start, start + prod.shape[0], dtype=np.int64), cols.shape[1])
-        yield rows, cols.reshape(-1).astype(np.int64), vals.reshape(-1).astype(np.float64)
-
-
-def union_pairs(q: np.ndarray, i: np.ndarray, v: np.ndarray, dq: np.ndarray, di: np.ndarray,
-                char_of, n_items: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The text-pool pairs (q, i, v) united with the meaning-pool pairs (dq, di).
-
-    Meaning-pool pairs not already in the text pool get their char similarity from
-    ``char_of(queries, items)`` (computed exactly for those pairs only).
-    """
-    if len(dq) == 0:
-        return q, i, v
-    keys = q.astype(np.int64) * n_items + i
-    d_keys = dq.astype(np.int64) * n_items + di
-    extra = ~np.isin(d_keys, keys)
-    eq, ei = dq[extra], di[extra]
-    ev = np.asarray(char_of(eq, ei), dtype=np.float64) if len(eq) else np.zeros(0)
-    return np.concatenate([q, eq]), np.concatenate([i, ei]), np.concatenate([v, ev])
-
-
-def text_and_meaning_pools(a_text: sp.csr_matrix, b_text: sp.csr_matrix, a_dense: np.ndarray, b_dense: np.ndarray,
-                           text_n: int, dense_n: int, n_threads: int, chunk_rows: int = 4096,
-                           chunk_cells: int = 8_000_000) -> Iterator[tuple[np.ndarray, ...]]:
-    """Both candidate pools of each row of ``a`` in one pass over query chunks.
-
-    Per chunk: the ``text_n`` best char products (sparse top-n) and one float32 matrix product of
-    the meaning vectors, from which come the ``dense_n`` best meaning products (``argpartition``)
-    and the meaning value of every text-pool pair (a gather, no second product). Yields
-    (text rows, text cols, char, meaning, dense rows, dense cols, meaning) with local row numbers.
-    """
-    nb = b_text.shape[0]
-    if a_text.shape[0] == 0 or nb == 0:
-        return
-    b_t = sp.csr_matrix(b_text.T)
-    bd_t = np.ascontiguousarray(b_dense.T)
-    text_n, dense_n = min(text_n, nb), min(dense_n, nb)
-    rows_per = max(1, min(chunk_rows, chunk_cells // nb))
-    for start in range(0, a_text.shape[0], rows_per):
-        stop = min(start + rows_per, a_text.shape[0])
-        block = sp.csr_matrix(a_text[start:stop])
-        threads = n_threads if block.shape[0] * nb >= _THREADED_PAIRS else 1
-        c = sp_matmul_topn(block, b_t, top_n=text_n, n_threads=threads)
-        t_local = np.repeat(np.arange(stop - start, dtype=np.int64), np.diff(c.indptr))
-        t_cols = c.indices.astype(np.int64)
-        prod = a_dense[start:stop] @ bd_t
-        t_mean = prod[t_local, t_cols].astype(np.float64)
-        if dense_n < nb:
-            d_cols = np.argpartition(prod, nb - dense_n, axis=1)[:, nb - dense_n:]
-        else:
-            d_cols = np.broadcast_to(np.arange(nb), prod.shape)
-        d_mean = np.take_along_axis(prod, d_cols, axis=1).reshape(-1).astype(np.float64)
-        d_rows = np.repeat(np.arange(start, stop, dtype=np.int64), d_cols.shape[1])
-        yield (t_local + start, t_cols, c.data.astype(np.float64), t_mean,
-               d_rows, d_cols.reshape(-1).astype(np.int64), d_mean)
-
-
-def pair_dots(a: sp.csr_matrix, b: sp.csr_matrix, rows_a: np.ndarray, rows_b: np.ndarray,
-              chunk_rows: int = 256, max_cells: int = 8_000_000) -> np.ndarray:
-    """Dot products of the sparse rows ``a[rows_a[k]]`` and ``b[rows_b[k]]`` (float32 sums, as a
-    sparse product accumulates them, returned as float64).
-
-    Chunk by chunk of distinct ``a`` rows: scatter them into a reused dense buffer, gather at the
-    columns of each paired ``b`` row and sum per pair (no per-pair sparse row copies).
-    """
-    out = np.zeros(len(rows_a), dtype=np.float64)
-    if len(rows_a) == 0:
-        return out
-    a, b = sp.csr_matrix(a), sp.csr_matrix(b)
-    order = np.argsort(rows_a, kind="stable")
-    ra, rb = rows_a[order], rows_b[order]
-    uniq, first = np.unique(ra, return_index=True)
-    n_cols = a.shape[1]
-    per = max(1, min(chunk_rows, max_cells // max(1, n_cols)))
-    buf = np.zeros((per, n_cols), dtype=np.float32)
-    bounds = np.r_[first, len(ra)]
-    for u0 in range(0, len(uniq), per):
-        u1 = min(u0 + per, len(uniq))
-        rows = uniq[u0:u1]
-        starts, ends = a.indptr[rows], a.indptr[rows + 1]
-        lens = ends - starts
-        pos = np.repeat(starts - np.r_[0, np.cumsum(lens)[:-1]], lens) + np.arange(lens.sum())
-        local = np.repeat(np.arange(len(rows)), lens)
-        buf[local, a.indices[pos]] = a.data[pos]
-        p0, p1 = bounds[u0], bounds[u1]
-        pair_local = np.repeat(np.arange(len(rows)), np.diff(bounds[u0:u1 + 1]))
-        brows = rb[p0:p1]
-        bs, be = b.indptr[brows], b.indptr[brows + 1]
-        blens = be - bs
-        total = int(blens.sum())
-        if total:
-            bpos = np.repeat(bs - np.r_[0, np.cumsum(blens)[:-1]], blens) + np.arange(total)
-            prods = buf[np.repeat(pair_local, blens), b.indices[bpos]] * b.data[bpos].astype(np.float32)
-            nz = blens > 0
-            sums = np.zeros(len(brows), dtype=np.float32)
-            sums[nz] = np.add.reduceat(prods, (np.cumsum(blens) - blens)[nz])  # float32, in column order
-            out[order[p0:p1]] = sums
-        buf[local, a.indices[pos]] = 0.0
-    return out
-
-
-def lookup_pairs(keys: np.ndarray, values: np.ndarray, query: np.ndarray) -> np.ndarray:
-    """Values of ``query`` keys in the (keys, values) table (every query key must be present)."""
-    order = np.argsort(keys, kind="stable")
-    at = np.searchsorted(keys[order], query)
-    return values[order[np.minimum(at, len(order) - 1)]]
-
-
 def seekers_never_eligible(s: Columns, scheme: str) -> np.ndarray:
     """Seekers that every posting of ``scheme`` rules out whatever the posting (the eligibility rule
     depends on the seeker alone): they are left out of candidate pools."""
@@ -235,17 +109,6 @@ def pool_text(char: np.ndarray, meaning: np.ndarray, off: np.ndarray | None, t_c
     if off is not None and off.any():
         out = np.where(off, out * np.float32(role_keep), out)
     return out
-
-
-def location_matrix(s: Columns, p: Columns, s_rows: np.ndarray, p_rows: np.ndarray) -> np.ndarray:
-    """(len(s_rows), len(p_rows)) bool: the location rule does not rule the pair out (as ``location_ok``)."""
-    p_remote, p_pref = p["remote"][p_rows], p["pref"][p_rows]
-    free = (p_remote == _REMOTE) | (p_pref == 0)
-    s_remote = s["remote"][s_rows]
-    either = (p_remote == _EITHER)[None, :] & (s_remote != _ONSITE)[:, None]
-    bits = (s["pref_mask"][s_rows][:, None] >> np.arange(48, dtype=np.uint64)[None, :]) & np.uint64(1)
-    local = bits.astype(bool)[:, p_pref.astype(np.int64)] & (p_pref != 0)[None, :]
-    return local | either | free[None, :]
 
 
 def top_mask(values: np.ndarray, n: int, axis: int) -> np.ndarray:
@@ -288,7 +151,7 @@ def first_n(q: np.ndarray, i: np.ndarray, v: np.ndarray, n: int, items_sorted: b
 
 
 def shared_pools(s_text: sp.csr_matrix, p_text: sp.csr_matrix, s_dense: np.ndarray, p_dense: np.ndarray,
-                 feasible, off_role, blend, n_seeker: int, n_posting: int, n_threads: int,
+                 feasible, off_role, blend, n_seeker: int, n_posting: int,
                  chunk_rows: int = 4096, chunk_cells: int = 4_000_000) -> tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...]]:
     """Candidate pools of both directions of one scheme from one product per chunk of seekers.
 

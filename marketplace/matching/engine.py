@@ -9,8 +9,8 @@ import scipy.sparse as sp
 
 from marketplace.matching import vectors
 from marketplace.matching.candidates import (
-    default_threads, first_n, keep_top, location_groups, location_ok, lookup_pairs, pair_dots,
-    pool_text, seekers_never_eligible, shared_pools, text_and_meaning_pools, topn_pairs, union_pairs,
+    default_threads, first_n, keep_top, location_groups, location_ok, pool_text, seekers_never_eligible,
+    shared_pools, topn_pairs,
 )
 from marketplace.matching.cues import off_role
 from marketplace.matching.explain import Suggestion, explain
@@ -26,8 +26,6 @@ from marketplace.matching.text import TextVectorizer
 DEFAULT_WORD_CHANNEL = False
 #: The meaning channel (ja-ginza word vectors) is on whenever the package is installed (``meaning=None``).
 DEFAULT_MEANING: bool | None = None
-#: Offset that keeps centred cosines (>= -1) positive inside the sparse top-n merge.
-_DENSE_SHIFT = 2.0
 _TAIL_FOLD = 1024
 #: Score points (0–100) by which approximate meaning cosines may move a score (float32 products
 #: differ from the exact row-wise cosines by < 1e-4 points); see Engine._rank.
@@ -49,12 +47,11 @@ class Engine:
     def __init__(self, word_channel: bool = DEFAULT_WORD_CHANNEL, weights: Weights = Weights(),
                  reciprocal: bool = True, pool_factor: int = 5, pool_min: int = 100,
                  max_df: float = 0.5, n_threads: int | None = None, chunk_rows: int = 4096,
-                 meaning: bool | None = DEFAULT_MEANING, dense_pool_min: int = 50) -> None:
+                 meaning: bool | None = DEFAULT_MEANING) -> None:
         if meaning is None:
             meaning = vectors.available()
         self.meaning = meaning
         self.vectorizer = TextVectorizer(word_channel=word_channel, max_df=max_df, meaning=meaning)
-        self.dense_pool_min = dense_pool_min
         self.weights = weights
         self.reciprocal = reciprocal
         self.pool_factor, self.pool_min = pool_factor, pool_min
@@ -170,22 +167,17 @@ class Engine:
 
     def _pool_and_rank(self, scheme: str, mask: np.ndarray, sims: np.ndarray, dense: np.ndarray | None,
                        row: int, k: int, query_is_posting: bool) -> Ranked:
-        """Candidates: the text pool (char TF-IDF, sharing a feature) united with the meaning pool."""
+        """Candidates: with the meaning channel the shared-pool rule (:meth:`_shared_rank`), else the text
+        pool (char TF-IDF, sharing a feature)."""
         if dense is not None:
             return self._shared_rank(scheme, mask, sims, dense, row, k, query_is_posting)
         items = np.flatnonzero(mask & (sims > 0))
         q = np.zeros(len(items), dtype=np.int64)
         q, items, vals = keep_top(q, items, sims[items], self._pool(k), (1, len(sims)))
-        if dense is not None:
-            d_items = np.flatnonzero(mask)
-            dq, d_items, _ = keep_top(np.zeros(len(d_items), dtype=np.int64), d_items,
-                                      dense[d_items] + _DENSE_SHIFT, self._dense_pool(k), (1, len(sims)))
-            q, items, vals = union_pairs(q, items, vals, dq, d_items, lambda _q, i: sims[i], len(sims))
         q = np.full(len(items), row, dtype=np.int64)
-        meaning = None if dense is None else dense[items]
         if query_is_posting:
-            return self._rank(scheme, q, items, q, vals, k, query_is_posting, meaning=meaning)
-        return self._rank(scheme, q, q, items, vals, k, query_is_posting, meaning=meaning)
+            return self._rank(scheme, q, items, q, vals, k, query_is_posting)
+        return self._rank(scheme, q, q, items, vals, k, query_is_posting)
 
     def _shared_rank(self, scheme: str, mask: np.ndarray, sims: np.ndarray, dense: np.ndarray, row: int, k: int,
                      query_is_posting: bool) -> Ranked:
@@ -231,8 +223,7 @@ class Engine:
             return pool_text(char, meaning, off_, w.t_char, w.t_meaning, w.role_keep)
 
         s_pool, p_pool = shared_pools(sb.text.base[s_rows], pb.text.base[p_rows], sb.dense.base[s_rows],
-                                      pb.dense.base[p_rows], feasible, off, blend, n, n, self.n_threads,
-                                      self.chunk_rows)
+                                      pb.dense.base[p_rows], feasible, off, blend, n, n, self.chunk_rows)
         rows32 = s_rows.astype(np.int32), p_rows.astype(np.int32)  # compact while cached
         s_pool = (rows32[0][s_pool[0]], rows32[1][s_pool[1]], s_pool[2], s_pool[3])
         p_pool = (rows32[1][p_pool[0]], rows32[0][p_pool[1]], p_pool[2], p_pool[3])
@@ -279,47 +270,22 @@ class Engine:
         return out
 
     def _candidates(self, a: Block, b: Block, sb: Block, pb: Block, k: int, query_is_posting: bool  # type: ignore[type-arg]
-                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
-        """Candidate pairs of one scheme (query rows of ``a``, item rows of ``b``) with their char
-        cosine and, with the meaning channel, their meaning cosine (None without it)."""
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, None]:
+        """Char-only candidate pairs of one scheme (query rows of ``a``, item rows of ``b``) with their
+        char cosine, by location block (the meaning channel uses :meth:`_shared_pools`)."""
         t_parts: list[tuple[np.ndarray, ...]] = []
-        d_parts: list[tuple[np.ndarray, ...]] = []
-        use_dense = a.dense is not None and b.dense is not None
         a_n, b_n = len(a.records), len(b.records)
         for prow, srow in location_groups(sb.cols, pb.cols, sb.alive, pb.cols["open"]):
             arow, brow = (prow, srow) if query_is_posting else (srow, prow)
-            if not use_dense:
-                for r, c, v in topn_pairs(a.text.base[arow], b.text.base[brow], self._pool(k),
-                                          self.n_threads, self.chunk_rows):
-                    t_parts.append((arow[r], brow[c], v))
-                continue
-            for tr, tc, tv, tm, dr, dc, dm in text_and_meaning_pools(
-                    a.text.base[arow], b.text.base[brow], a.dense.base[arow], b.dense.base[brow],
-                    self._pool(k), self._dense_pool(k), self.n_threads, self.chunk_rows):
-                t_parts.append((arow[tr], brow[tc], tv, tm))
-                d_parts.append((arow[dr], brow[dc], dm))
-        q, i, v = keep_top(*_concat([part[:3] for part in t_parts]), self._pool(k), (a_n, b_n))
-        if not use_dense:
-            return q, i, v, None
-        tq, ti, _tv, tm = _concat4(t_parts)
-        dq, di, dm = _concat(d_parts)
-        keys = np.concatenate([tq * b_n + ti, dq * b_n + di])
-        values = np.concatenate([tm, dm])
-        dq, di, _ = keep_top(dq, di, dm + _DENSE_SHIFT, self._dense_pool(k), (a_n, b_n))
-        t_keys, d_keys = q * b_n + i, dq * b_n + di
-        extra = ~np.isin(d_keys, t_keys)
-        eq, ei = dq[extra], di[extra]
-        ev = pair_dots(a.text.base, b.text.base, eq, ei)
-        q, i, v = np.concatenate([q, eq]), np.concatenate([i, ei]), np.concatenate([v, ev])
-        meaning = lookup_pairs(keys, values, q * b_n + i)
-        return q, i, v, meaning
+            for r, c, v in topn_pairs(a.text.base[arow], b.text.base[brow], self._pool(k),
+                                      self.n_threads, self.chunk_rows):
+                t_parts.append((arow[r], brow[c], v))
+        q, i, v = keep_top(*_concat(t_parts), self._pool(k), (a_n, b_n))
+        return q, i, v, None
 
     # ---------------------------------------------------------------- ranking
     def _pool(self, k: int) -> int:
         return max(self.pool_min, self.pool_factor * k)
-
-    def _dense_pool(self, k: int) -> int:
-        return max(self.dense_pool_min, self.pool_factor * k)
 
     def _rank(self, scheme: str, q: np.ndarray, si: np.ndarray, pj: np.ndarray, sims: np.ndarray,
               k: int, query_is_posting: bool, meaning: np.ndarray | None = None) -> Ranked:
@@ -488,12 +454,6 @@ def _item_rank(block: Block, rows: np.ndarray) -> np.ndarray:  # type: ignore[ty
     ids = [block.records[r].id for r in rows.tolist()]
     where = {rid: n for n, rid in enumerate(sorted(set(ids)))}
     return np.fromiter((where[rid] for rid in ids), dtype=np.int64, count=len(ids))
-
-
-def _concat4(parts: list[tuple[np.ndarray, ...]]) -> tuple[np.ndarray, ...]:
-    if not parts:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0), np.zeros(0)
-    return tuple(np.concatenate(col) for col in zip(*parts, strict=True))
 
 
 def _check_scheme(scheme: str) -> None:
