@@ -9,6 +9,7 @@ import scipy.sparse as sp
 from sparse_dot_topn import sp_matmul_topn, zip_sp_matmul_topn
 
 from marketplace.matching.pairs import _location
+from marketplace.matching.scoring import Weights
 
 _REMOTE, _ONSITE, _EITHER = 0, 1, 2
 Columns = dict[str, np.ndarray]
@@ -100,14 +101,19 @@ def seekers_never_eligible(s: Columns, scheme: str) -> np.ndarray:
     return out
 
 
-def pool_text(char: np.ndarray, meaning: np.ndarray, off: np.ndarray | None, t_char: float, t_meaning: float,
-              role_keep: float) -> np.ndarray:
-    """The float32 text blend candidates are pooled by (the same operations for batches and single
-    queries): ``t_char * char + t_meaning * max(meaning, 0)``, times ``role_keep`` where ``off``."""
-    out = np.float32(t_char) * char.astype(np.float32, copy=False)
-    out += np.float32(t_meaning) * np.maximum(meaning.astype(np.float32, copy=False), np.float32(0.0))
+def pool_text(char: np.ndarray, meaning: np.ndarray, off: np.ndarray | None, shift: np.ndarray | None,
+              w: Weights) -> np.ndarray:
+    """The float32 text blend candidates are pooled by, as ``Engine._scores`` blends (the same operations
+    for batches and single queries): ``t_char * char + t_meaning * max(meaning - t_hub * shift, 0)``
+    (``shift``: the pair's hub correction, None without it), and where ``off``, ``role_keep *
+    min(text, text_scale)``."""
+    m = meaning.astype(np.float32, copy=False)
+    if shift is not None:
+        m = m - np.float32(w.t_hub) * shift
+    out = np.float32(w.t_char) * char.astype(np.float32, copy=False)
+    out += np.float32(w.t_meaning) * np.maximum(m, np.float32(0.0))
     if off is not None and off.any():
-        out = np.where(off, out * np.float32(role_keep), out)
+        out = np.where(off, np.float32(w.role_keep) * np.minimum(out, np.float32(w.text_scale)), out)
     return out
 
 
@@ -184,7 +190,7 @@ def shared_pools(s_text: sp.csr_matrix, p_text: sp.csr_matrix, s_dense: np.ndarr
         hi = min(ns, lo + rows_per)
         char = np.asarray(s_used[lo:hi] @ p_t, dtype=np.float32)
         meaning = s_dense[lo:hi] @ pd_t
-        text = blend(char, meaning, off_role(lo, hi))
+        text = blend(lo, hi, char, meaning, off_role(lo, hi))
         text[~feasible(lo, hi)] = -np.inf
         r, c = np.nonzero(top_mask(text, n_seeker, 1))
         s_parts.append((r.astype(np.int32) + np.int32(lo), c.astype(np.int32), char[r, c], meaning[r, c]))

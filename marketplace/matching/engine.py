@@ -189,13 +189,23 @@ class Engine:
             off = off_role(sb.cols["role"][items], pb.cols["role"][row])
         else:
             off = off_role(sb.cols["role"][row], pb.cols["role"][items])
-        w = self.weights
-        text = pool_text(sims[items], dense[items], off, w.t_char, w.t_meaning, w.role_keep)
+        s_hub, p_hub = self._hubs(sb), self._hubs(pb)
+        shift = None
+        if s_hub is not None and p_hub is not None:
+            shift = (s_hub[items] + p_hub[row] if query_is_posting else s_hub[row] + p_hub[items]) * np.float32(0.5) \
+                - np.float32(getattr(self.vectorizer, "hub_mean", 0.0))
+        text = pool_text(sims[items], dense[items], off, shift, self.weights)
         keep = first_n(np.zeros(len(items), dtype=np.int64), items, text, self._pool(k))
         items = items[np.sort(keep)]
         q = np.full(len(items), row, dtype=np.int64)
         si, pj = (items, q) if query_is_posting else (q, items)
         return self._rank(scheme, q, si, pj, sims[items], k, query_is_posting, meaning=dense[items])
+
+    def _hubs(self, block: Block) -> np.ndarray | None:  # type: ignore[type-arg]
+        """The block's meaning hub column as float32 when the hub correction is on (see ``_scores``)."""
+        if not self.weights.t_hub or "hub" not in block.cols:
+            return None
+        return block.cols["hub"].astype(np.float32)
 
     def _shared_pools(self, scheme: str, k: int) -> tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...]]:
         """(seeker pool, posting pool) of one scheme, each (query rows, item rows, char, meaning): for every
@@ -219,8 +229,14 @@ class Engine:
         def off(lo: int, hi: int) -> np.ndarray | None:
             return off_role(s_role[lo:hi, None], p_role[None, :]) if s_role[lo:hi].any() else None
 
-        def blend(char: np.ndarray, meaning: np.ndarray, off_: np.ndarray | None) -> np.ndarray:
-            return pool_text(char, meaning, off_, w.t_char, w.t_meaning, w.role_keep)
+        s_hub, p_hub = self._hubs(sb), self._hubs(pb)
+        hub_mean = np.float32(getattr(self.vectorizer, "hub_mean", 0.0))
+
+        def blend(lo: int, hi: int, char: np.ndarray, meaning: np.ndarray, off_: np.ndarray | None) -> np.ndarray:
+            shift = None
+            if s_hub is not None and p_hub is not None:
+                shift = (s_hub[s_rows[lo:hi], None] + p_hub[p_rows][None, :]) * np.float32(0.5) - hub_mean
+            return pool_text(char, meaning, off_, shift, w)
 
         s_pool, p_pool = shared_pools(sb.text.base[s_rows], pb.text.base[p_rows], sb.dense.base[s_rows],
                                       pb.dense.base[p_rows], feasible, off, blend, n, n, self.chunk_rows)
