@@ -148,6 +148,7 @@ HUB_CHUNK = 2048
 #: Most anchors kept per side and scheme (evenly spaced fitted rows): an upsert then costs one
 #: (1 x 300) @ (300 x 2048) product (about 1 ms) whatever the number of records.
 HUB_ANCHORS = 2048
+_HUB_GEMV_ROWS = 512
 
 
 def hub_anchors(rows: np.ndarray) -> np.ndarray:
@@ -170,6 +171,12 @@ def hub_max(rows: np.ndarray, anchors: np.ndarray | None) -> np.ndarray:
     if anchors is None or anchors.shape[0] == 0 or rows.shape[0] == 0:
         return out
     query = np.asarray(rows, dtype=np.float64)
+    if query.shape[0] == 1:
+        # one record (an upsert): matrix-vector products by blocks of anchors, each on one BLAS thread
+        # (a (1 x 300) @ (300 x 2048) product on every thread of a loaded machine costs several times that)
+        one = max(float((anchors[lo:lo + _HUB_GEMV_ROWS] @ query[0]).max())
+                  for lo in range(0, anchors.shape[0], _HUB_GEMV_ROWS))
+        return np.round(np.array([one]), 7)
     best = np.full(rows.shape[0], -np.inf)
     for start in range(0, anchors.shape[0], HUB_CHUNK):
         best = np.maximum(best, (query @ anchors[start:start + HUB_CHUNK].T).max(axis=1))
