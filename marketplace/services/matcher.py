@@ -5,9 +5,11 @@ Partitions
     lease (``matching_partitions``) that it renews every round; live matchers (heartbeats in
     ``matcher_nodes``) take an even share, so two matchers split the schemes and a third
     waits as a standby. Only a partition's owner writes suggestions of that scheme, and it
-    writes them in a transaction that first re-checks (and extends) its lease with one
-    conditional UPDATE: a matcher whose lease ran out - paused, partitioned from the database
-    - cannot commit over the work of the one that took the partition over. The UPDATE also
+    writes them in a transaction that first re-checks that it is still the owner (and extends
+    its leases) with one conditional UPDATE: a matcher whose lease ran out - paused, partitioned
+    from the database - cannot commit over the work of the one that took the partition over. A
+    lease that ran out while its owner was busy fitting another scheme, with nobody taking it
+    meanwhile, is simply extended: the owner's engine is still right. The UPDATE also
     locks the partition row until commit, so on PostgreSQL a take-over waits for (or skips)
     an owner in the middle of a write.
 
@@ -126,16 +128,13 @@ class Matcher:
 
     def _owned(self, now: datetime) -> list[str]:
         return sorted(db.session.scalars(sa.select(MatchingPartition.scheme).where(
-            MatchingPartition.owner == self.name, MatchingPartition.lease_until >= now,
-            MatchingPartition.scheme.in_(self.schemes))))
+            MatchingPartition.owner == self.name, MatchingPartition.scheme.in_(self.schemes))))
 
     def balance(self, now: datetime | None = None) -> list[str]:
         """Renew this matcher's partitions, give back those over its share, take free ones."""
         now = now or utcnow()
         self._heartbeat(now)
-        db.session.execute(sa.update(MatchingPartition).where(
-            MatchingPartition.owner == self.name, MatchingPartition.lease_until >= now)
-            .values(lease_until=now + self.lease).execution_options(synchronize_session=False))
+        self._renew_all(now)
         db.session.commit()
         owned = self._owned(now)
         for scheme in list(self.engines):
@@ -202,27 +201,37 @@ class Matcher:
         """First statement of every write transaction: still the owner? (extends the lease, locks the row)."""
         now = utcnow()
         result = db.session.execute(sa.update(MatchingPartition).where(
-            MatchingPartition.scheme == scheme, MatchingPartition.owner == self.name,
-            MatchingPartition.lease_until >= now).values(lease_until=now + self.lease)
-            .execution_options(synchronize_session=False))
+            MatchingPartition.scheme == scheme, MatchingPartition.owner == self.name)
+            .values(lease_until=now + self.lease).execution_options(synchronize_session=False))
         if result.rowcount != 1:
             raise LostPartition(scheme)
+        self._renew_all(now)  # the others wait while this one works: keep them too
+
+    def _renew_all(self, now: datetime) -> None:
+        """Extend every partition this matcher still owns, and its claims in them.
+
+        Ownership is the ``owner`` column; the lease only tells the others when they may take a
+        partition over. A partition whose lease ran out while this matcher was busy elsewhere (its
+        fits add up past the lease at scale) and that nobody took meanwhile is still this matcher's,
+        and its engine is still right: only an owner applies changes, and a take-over changes the
+        owner, which every write re-checks (``_hold``)."""
+        db.session.execute(sa.update(MatchingPartition).where(MatchingPartition.owner == self.name)
+                           .values(lease_until=now + self.lease).execution_options(synchronize_session=False))
+        db.session.execute(sa.update(MatchingChange).where(
+            MatchingChange.claimed_by == self.name, MatchingChange.claim_token.is_not(None),
+            MatchingChange.scheme.in_(sa.select(MatchingPartition.scheme).where(
+                MatchingPartition.owner == self.name).scalar_subquery()))
+            .values(lease_until=now + self.lease).execution_options(synchronize_session=False))
 
     def _renew_after_fit(self, scheme: str) -> None:
-        """A fit may outlast the lease: take the partition (and this matcher's claims in it) up again,
-        unless another matcher has taken it meanwhile; without this, a fit longer than the lease
-        loses the partition every round and nothing is ever applied. Records when the partition's
-        engine was fitted (``matching_partitions.fitted_at``, for operators and benchmarks)."""
+        """A fit may outlast the lease: extend this matcher's partitions and claims again (those
+        another matcher took meanwhile stay taken). Records when the partition's engine was fitted
+        (``matching_partitions.fitted_at``, for operators and benchmarks)."""
         now = utcnow()
-        renewed = db.session.execute(sa.update(MatchingPartition).where(
+        db.session.execute(sa.update(MatchingPartition).where(
             MatchingPartition.scheme == scheme, MatchingPartition.owner == self.name)
-            .values(lease_until=now + self.lease, fitted_at=now)
-            .execution_options(synchronize_session=False)).rowcount
-        if renewed == 1:
-            db.session.execute(sa.update(MatchingChange).where(
-                MatchingChange.scheme == scheme, MatchingChange.claimed_by == self.name,
-                MatchingChange.claim_token.is_not(None)).values(lease_until=now + self.lease)
-                .execution_options(synchronize_session=False))
+            .values(fitted_at=now).execution_options(synchronize_session=False))
+        self._renew_all(now)
         db.session.commit()
 
     # --- engines --------------------------------------------------------------------------

@@ -262,3 +262,45 @@ def test_the_matcher_records_when_it_fitted_each_partition(app_ctx):
     fitted = dict(db.session.execute(sa.select(MatchingPartition.scheme, MatchingPartition.fitted_at)).all())
     assert {s for s, at in fitted.items() if at is not None} == {"accelerator", "side_job"}
     assert all(at >= before.replace(tzinfo=at.tzinfo) for at in fitted.values() if at is not None)
+
+
+def test_fits_that_add_up_past_the_lease_keep_every_partition_and_fit_each_once(app_ctx, monkeypatch):
+    """The first round fits its schemes one after another; at scale they add up past the lease.
+    A partition whose lease ran out while another was fitted, and that nobody took meanwhile, is
+    still this matcher's: it must not be forgotten and fitted again (a refit cascade that kept
+    suggestions stale for tens of seconds at 100k candidates)."""
+    coordinator, org = world.coordinator_and_org()
+    person = world.candidate(1)
+    posting_id = world.position(coordinator, org)
+    db.session.commit()
+    real_fit = suggestions.fit_scheme
+    fits: list[str] = []
+
+    def slow_fit(scheme):
+        fits.append(scheme)
+        engine = real_fit(scheme)
+        time.sleep(0.4)  # three of them: 1.2 s, twice the 0.6 s lease below
+        return engine
+
+    monkeypatch.setattr(suggestions, "fit_scheme", slow_fit)
+    # accelerator (fitted first) has an engine; the two empty schemes are fitted again with every
+    # batch by design (an empty side reads everything at its next batch), which only adds fit time.
+    schemes = ["accelerator", "adviser", "side_job"]
+    matcher = Matcher(name="slow", lease_seconds=0.6, schemes=schemes)
+    first = matcher.step()
+    engine = matcher.engines["accelerator"]
+    assert engine is not None
+    world.candidate(2)  # a change to apply in the second round
+    db.session.commit()
+    second = matcher.step()
+    assert first.lost == second.lost == 0
+    assert fits.count("accelerator") == 1 and matcher.engines["accelerator"] is engine
+    assert sorted(first.partitions) == sorted(second.partitions) == schemes
+    assert second.changes > 0
+    assert (posting_id, f"c{person}") in _rows()
+    # Another matcher that finds a lease run out may still take the partition; then it is gone here.
+    time.sleep(0.7)
+    other = Matcher(name="other", lease_seconds=0.6, schemes=["accelerator"], greedy=True)
+    assert other.balance() == ["accelerator"]
+    assert "accelerator" not in matcher.step().partitions
+    assert "accelerator" not in matcher.engines
