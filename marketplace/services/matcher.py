@@ -38,7 +38,8 @@ import signal
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -234,6 +235,45 @@ class Matcher:
         self._renew_all(now)
         db.session.commit()
 
+    @contextmanager
+    def _kept_alive(self) -> Iterator[None]:
+        """While a fit runs (a minute or more per scheme at 100k candidates), a thread renews this
+        matcher's heartbeat, leases and claims every third of the lease on a connection of its own,
+        so that another matcher does not take over partitions of one that is working, not dead.
+        The thread dies with the process: a killed matcher's leases still run out. (An in-memory
+        SQLite database has one shared connection and no other process: nothing to keep.)"""
+        engine = db.engine
+        if engine.dialect.name == "sqlite" and engine.url.database in (None, "", ":memory:"):
+            yield
+            return
+        stop = threading.Event()
+        interval = max(self.lease.total_seconds() / 3, 0.05)
+        partitions, nodes, changes = MatchingPartition.__table__, MatcherNode.__table__, MatchingChange.__table__
+
+        def beat() -> None:
+            while not stop.wait(interval):
+                now = utcnow()
+                try:
+                    with engine.begin() as connection:
+                        connection.execute(sa.update(nodes).where(nodes.c.name == self.name)
+                                           .values(seen_until=now + self.lease))
+                        connection.execute(sa.update(partitions).where(partitions.c.owner == self.name)
+                                           .values(lease_until=now + self.lease))
+                        connection.execute(sa.update(changes).where(
+                            changes.c.claimed_by == self.name, changes.c.claim_token.is_not(None))
+                            .values(lease_until=now + self.lease))
+                except Exception:  # the next beat tries again; the lease is the safety net
+                    logger.warning("matcher %s could not renew its leases", self.name, exc_info=True,
+                                   extra={"event": "matcher.keepalive_failed"})
+
+        thread = threading.Thread(target=beat, name=f"matcher-keepalive-{self.name}", daemon=True)
+        thread.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            thread.join()
+
     # --- engines --------------------------------------------------------------------------
     def engine(self, scheme: str, now: datetime | None = None) -> Engine | None:
         """The partition's engine, fitted on first use and again once it is older than the refit period."""
@@ -241,7 +281,8 @@ class Matcher:
         fitted = self.fitted_at.get(scheme)
         if fitted is None or now - fitted >= self.refit:
             started = time.perf_counter()
-            engine = suggestions.fit_scheme(scheme)
+            with self._kept_alive():
+                engine = suggestions.fit_scheme(scheme)
             db.session.commit()  # end the read transaction: later claims must see later commits
             self.engines[scheme], self.fitted_at[scheme] = engine, now
             self._renew_after_fit(scheme)

@@ -184,3 +184,43 @@ def test_two_matchers_split_the_work_and_one_takes_over_when_the_other_is_killed
                     process.send_signal(signal.SIGTERM)
                     process.wait(timeout=30)
         _check_nothing_lost_nothing_twice()
+
+
+def test_a_matcher_fitting_past_its_lease_keeps_its_partitions_from_another(shared, monkeypatch):
+    """A fit outlasting the lease (minutes per scheme at 100k) must not look like a dead matcher:
+    its leases and heartbeat are renewed while it fits, so a second matcher takes nothing."""
+    from marketplace.models import MatcherNode, utcnow
+    from marketplace.services.matcher import Matcher
+
+    app, _url = shared
+    with app.app_context():
+        _queue_world(people=2, needs=1)
+        real_fit = suggestions.fit_scheme
+        seen: list[bool] = []
+
+        def slow_fit(scheme):
+            engine = real_fit(scheme)
+            time.sleep(1.0)  # past the 0.3 s lease
+            with db.engine.connect() as connection:  # what another matcher would read now
+                now = utcnow()
+                leases = connection.execute(sa.select(MatchingPartition.lease_until).where(
+                    MatchingPartition.owner == "fitting")).scalars().all()
+                heartbeat = connection.execute(sa.select(MatcherNode.seen_until).where(
+                    MatcherNode.name == "fitting")).scalar_one()
+            seen.append(bool(leases) and all(_aware(at) > now for at in leases) and _aware(heartbeat) > now)
+            return engine
+
+        monkeypatch.setattr(suggestions, "fit_scheme", slow_fit)
+        matcher = Matcher(name="fitting", lease_seconds=0.3, schemes=["accelerator", "adviser"])
+        report = matcher.step()
+        assert seen and all(seen), seen
+        assert report.lost == 0 and sorted(report.partitions) == ["accelerator", "adviser"]
+        other = Matcher(name="other", lease_seconds=0.3, schemes=["accelerator", "adviser"], greedy=True)
+        assert other.balance() == []
+        matcher.release_all()
+
+
+def _aware(at):
+    from datetime import timezone
+
+    return at if at.tzinfo else at.replace(tzinfo=timezone.utc)
