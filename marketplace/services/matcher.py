@@ -24,9 +24,10 @@ Changes
     any. Taking a partition over also frees the previous owner's change claims at once.
 
 Refits
-    Every ``MATCHER_REFIT_SECONDS`` a partition's engine is fitted again from the database and
-    swapped in whole; a queued ``rebuild`` change (the scheduler's daily one) refits and stores
-    every need's suggestions of the scheme.
+    Every ``MATCHER_REFIT_SECONDS`` a partition's engine is fitted again from the database in a
+    thread, while the old engine keeps applying changes; those changes are replayed into the new
+    engine, which is then swapped in whole. A queued ``rebuild`` change (the scheduler's daily one)
+    refits at once and stores every need's suggestions of the scheme.
 """
 from __future__ import annotations
 
@@ -45,6 +46,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
+from flask import current_app
 
 from marketplace.extensions import db
 from marketplace.models import (
@@ -76,6 +78,17 @@ class Claimed:
     ref_id: int | None
 
 
+@dataclass
+class _Refit:
+    """A refit running in a thread while the old engine keeps serving."""
+
+    thread: threading.Thread
+    started: datetime
+    engine: Engine | None = None
+    error: BaseException | None = None
+    replay: set[tuple[str, int | None]] = field(default_factory=set)  # applied since it started
+
+
 class LostPartition(Exception):
     """This matcher no longer owns the partition it was writing: its work is dropped."""
 
@@ -104,6 +117,7 @@ class Matcher:
         self.schemes = list(schemes) if schemes else list(SCHEMES)
         self.engines: dict[str, Engine | None] = {}
         self.fitted_at: dict[str, datetime] = {}
+        self._refits: dict[str, _Refit] = {}
         self.greedy = greedy  # take every free partition (a one-off drain), not an even share
         self.after_claim = after_claim  # a test hook: called with the claimed ids before applying them
 
@@ -184,6 +198,7 @@ class Matcher:
     def _forget(self, scheme: str) -> None:
         self.engines.pop(scheme, None)
         self.fitted_at.pop(scheme, None)
+        self._refits.pop(scheme, None)  # a refit still running is dropped when it ends
 
     def release_all(self) -> None:
         """Give every partition back (a clean stop): another matcher takes over without waiting."""
@@ -197,6 +212,7 @@ class Matcher:
         db.session.commit()
         self.engines.clear()
         self.fitted_at.clear()
+        self._refits.clear()
 
     def _hold(self, scheme: str) -> None:
         """First statement of every write transaction: still the owner? (extends the lease, locks the row)."""
@@ -243,7 +259,7 @@ class Matcher:
         The thread dies with the process: a killed matcher's leases still run out. (An in-memory
         SQLite database has one shared connection and no other process: nothing to keep.)"""
         engine = db.engine
-        if engine.dialect.name == "sqlite" and engine.url.database in (None, "", ":memory:"):
+        if self._shares_one_connection():
             yield
             return
         stop = threading.Event()
@@ -275,10 +291,25 @@ class Matcher:
             thread.join()
 
     # --- engines --------------------------------------------------------------------------
+    def _shares_one_connection(self) -> bool:
+        engine = db.engine
+        return engine.dialect.name == "sqlite" and engine.url.database in (None, "", ":memory:")
+
     def engine(self, scheme: str, now: datetime | None = None) -> Engine | None:
-        """The partition's engine, fitted on first use and again once it is older than the refit period."""
+        """The partition's engine, fitted on first use and again once it is older than the refit period.
+
+        A scheduled refit of a partition that has an engine runs in a thread (a minute per scheme at
+        100k candidates) while the old engine keeps serving; the changes applied meanwhile are
+        replayed into the new engine from the database before it is swapped in whole."""
         now = now or utcnow()
         fitted = self.fitted_at.get(scheme)
+        if scheme in self._refits:
+            self._swap_if_refitted(scheme)
+            return self.engines.get(scheme)
+        if (fitted is not None and now - fitted >= self.refit and self.engines.get(scheme) is not None
+                and not self._shares_one_connection()):
+            self._start_refit(scheme, now)
+            return self.engines.get(scheme)
         if fitted is None or now - fitted >= self.refit:
             started = time.perf_counter()
             with self._kept_alive():
@@ -289,6 +320,58 @@ class Matcher:
             logger.info("matcher %s fitted %s in %.1f s", self.name, scheme, time.perf_counter() - started,
                         extra={"event": "matcher.fit"})
         return self.engines.get(scheme)
+
+    def _start_refit(self, scheme: str, now: datetime) -> None:
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        refit: _Refit
+
+        def fit() -> None:
+            started = time.perf_counter()
+            with app.app_context():
+                try:
+                    refit.engine = suggestions.fit_scheme(scheme)
+                except BaseException as error:  # reported by the loop, which keeps the old engine
+                    refit.error = error
+                finally:
+                    db.session.remove()
+            logger.info("matcher %s refitted %s in %.1f s (in the background)", self.name, scheme,
+                        time.perf_counter() - started, extra={"event": "matcher.fit"})
+
+        refit = _Refit(threading.Thread(target=fit, name=f"matcher-refit-{scheme}", daemon=True), now)
+        self._refits[scheme] = refit
+        refit.thread.start()
+
+    def _swap_if_refitted(self, scheme: str) -> None:
+        refit = self._refits[scheme]
+        if refit.thread.is_alive():
+            return
+        del self._refits[scheme]
+        if refit.error is not None:
+            logger.error("matcher %s could not refit %s: %r; the old engine stays", self.name, scheme,
+                         refit.error, extra={"event": "matcher.refit_failed"})
+            self.fitted_at[scheme] = utcnow()  # try again after another refit period
+            return
+        if refit.engine is not None and refit.replay:
+            self._update_engine(refit.engine, scheme, refit.replay)
+        db.session.commit()
+        self.engines[scheme], self.fitted_at[scheme] = refit.engine, refit.started
+        self._renew_after_fit(scheme)
+
+    def _update_engine(self, engine: Engine, scheme: str, kinds: set[tuple[str, int | None]]) -> None:
+        """Bring the engine's records of these changes up to the database's current rows."""
+        profile_ids = sorted({ref for kind, ref in kinds if kind == ChangeKind.PROFILE and ref is not None})
+        posting_ids = sorted({ref for kind, ref in kinds if kind == ChangeKind.POSTING and ref is not None})
+        profiles = suggestions.profiles_by_id(profile_ids)
+        for profile_id in profile_ids:
+            suggestions.apply_profile(engine, scheme, profile_id, profiles.get(profile_id))
+        postings = {p.id: p for p in db.session.scalars(sa.select(Posting).where(Posting.id.in_(posting_ids)))}
+        for posting_id in posting_ids:
+            posting = postings.get(posting_id)
+            if posting is None:
+                engine.remove_posting(f"p{posting_id}")
+                engine.remove_seeker(f"s{posting_id}")
+            else:
+                suggestions.apply_posting(engine, posting)
 
     # --- changes --------------------------------------------------------------------------
     def _claimable(self, scheme: str, now: datetime) -> sa.ColumnElement[bool]:
@@ -326,6 +409,7 @@ class Matcher:
         fresh = rebuild or self.engines.get(scheme) is None
         if fresh:
             self.fitted_at.pop(scheme, None)
+            self._refits.pop(scheme, None)  # a rebuild fits now, from what is committed now
         engine = self.engine(scheme)  # fits (and commits) before the write transaction begins
         try:
             self._hold(scheme)
@@ -337,6 +421,8 @@ class Matcher:
                 MatchingChange.id.in_(ids), MatchingChange.claim_token == token)
                 .execution_options(synchronize_session=False)).rowcount
             db.session.commit()
+            if scheme in self._refits:  # the engine being fitted may not have seen these rows yet
+                self._refits[scheme].replay |= kinds
         except LostPartition:
             db.session.rollback()
             self._forget(scheme)
@@ -413,7 +499,9 @@ class Matcher:
                 self._forget(scheme)
                 report.lost += 1
                 continue
-            if scheme not in self.fitted_at or utcnow() - self.fitted_at[scheme] >= self.refit:
+            if scheme in self._refits:
+                self._swap_if_refitted(scheme)  # a background refit that has ended is swapped in
+            elif scheme not in self.fitted_at or utcnow() - self.fitted_at[scheme] >= self.refit:
                 self.engine(scheme)
                 report.refits += 1
             token, rows = self.claim(scheme)

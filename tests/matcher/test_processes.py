@@ -224,3 +224,47 @@ def _aware(at):
     from datetime import timezone
 
     return at if at.tzinfo else at.replace(tzinfo=timezone.utc)
+
+
+def test_a_scheduled_refit_runs_beside_the_old_engine_and_keeps_what_was_applied_meanwhile(shared, monkeypatch):
+    """A refit takes a minute per scheme at 100k: the old engine keeps applying changes while the new
+    one is fitted in a thread, and those changes are replayed into the new engine before the swap."""
+    import threading
+    from datetime import timedelta
+
+    from marketplace.services.matcher import Matcher
+
+    app, _url = shared
+    with app.app_context():
+        _queue_world(people=2, needs=1)
+        matcher = Matcher(name="m", schemes=["accelerator"])
+        matcher.drain()
+        old = matcher.engines["accelerator"]
+        real_fit = suggestions.fit_scheme
+        go, fitting = threading.Event(), threading.Event()
+
+        def fit_then_wait(scheme):
+            engine = real_fit(scheme)  # read before the change below is committed
+            fitting.set()
+            assert go.wait(60)
+            return engine
+
+        monkeypatch.setattr(suggestions, "fit_scheme", fit_then_wait)
+        matcher.refit = timedelta(0)
+        matcher.step()  # starts the refit and returns: the old engine still serves
+        assert fitting.wait(60)
+        assert matcher.engines["accelerator"] is old
+        newcomer = world.candidate(7)
+        db.session.commit()
+        seeker = f"c{newcomer}:accelerator"
+        assert matcher.step().changes > 0  # applied by the old engine while the new one waits
+        assert matcher.engines["accelerator"] is old
+        assert f"c{newcomer}" in set(db.session.scalars(sa.select(Match.seeker_ref)))
+        go.set()
+        _wait(lambda: not matcher._refits["accelerator"].thread.is_alive(), 60, "the refit to end")
+        matcher.refit = timedelta(hours=1)
+        matcher.step()  # swaps the refitted engine in, with the newcomer replayed into it
+        new = matcher.engines["accelerator"]
+        assert new is not old
+        assert new.seeker(seeker).id == seeker
+        matcher.release_all()
