@@ -264,8 +264,9 @@ def delete_account(actor: User, user: User) -> None:
 
     db.session.execute(sa.update(DisclosureRecord).where(DisclosureRecord.subject_user_id == user_id)
                        .values(subject_user_id=None))
+    # Where she was the recipient (the other side's contacts at an introduction), her name goes too.
     db.session.execute(sa.update(DisclosureRecord).where(DisclosureRecord.recipient_user_id == user_id)
-                       .values(recipient_user_id=None))
+                       .values(recipient_user_id=None, recipient_label=""))
     db.session.execute(sa.delete(DataRequest).where(DataRequest.user_id == user_id))
     # Rows keyed by the address rather than the account: the invitation she came through and a
     # bounce of her address. Everything pointing at the account (mail, tokens, devices, matches,

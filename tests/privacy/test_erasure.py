@@ -82,11 +82,16 @@ def test_deleting_a_demo_candidate_leaves_no_row_holding_her_data(app, client, m
     with app.app_context():
         load_demo()
         suggestions.refresh_all()
+        # Every candidate gets a name no other person has before the pipeline copies names into its
+        # records (the introduction's disclosure records name their recipient), so that the scan can
+        # also look for the name she had then, not only the one set below.
+        for person in db.session.scalars(sa.select(User).where(User.role == Role.CANDIDATE)):
+            person.display_name = f"{person.display_name} 人{person.id:05d}号"
         db.session.commit()
         advance_demo_matches()
         db.session.commit()
         user, match = _pick_candidate()
-        match_id, email, user_id = match.id, user.email, user.id
+        match_id, email, user_id, former_name = match.id, user.email, user.id, user.display_name
         user.display_name = MARK_NAME
         user.password_hash = hash_password(PASSWORD)
         db.session.get(CandidateProfile, match.candidate_profile_id).phone = MARK_PHONE
@@ -108,6 +113,7 @@ def test_deleting_a_demo_candidate_leaves_no_row_holding_her_data(app, client, m
         db.session.commit()
         coordinator_email = "coordinator.kochi@example.jp"
         assert _rows_holding([email, MARK_NAME, MARK_PHONE]), "the scan finds her before the deletion"
+        assert _rows_holding([former_name]), "the pipeline's records name her"
 
     assert login(client, email).status_code == 302
     assert client.get("/candidates/").status_code == 200
@@ -115,7 +121,7 @@ def test_deleting_a_demo_candidate_leaves_no_row_holding_her_data(app, client, m
 
     with app.app_context():
         assert db.session.get(User, user_id) is None
-        leftovers = _rows_holding([email, MARK_NAME, MARK_PHONE])
+        leftovers = _rows_holding([email, MARK_NAME, MARK_PHONE, former_name])
         assert leftovers == [], leftovers
         if db.engine.dialect.name == "sqlite":
             assert db.session.execute(sa.text("PRAGMA foreign_key_check")).all() == []
