@@ -3,13 +3,16 @@
 A demo candidate is given data in every place the site can keep it (profile, matches at every
 stage with messages and debriefs, outbox mail, held notices, API token, devices, saved search,
 invitation, a bounce, audit events, the matching change log), deletes her account in the browser,
-and then every text and JSON column of every table is read back and searched.
+and then every text and JSON column of every table is read back and searched. On SQLite the
+database is a file, as with ``make run``: WAL must be on, ``PRAGMA foreign_key_check`` empty, and
+every table SQLite holds (the search index's FTS5 tables too, every column type) free of her address.
 """
 from __future__ import annotations
 
 import json
 from datetime import date, datetime
 
+import pytest
 import sqlalchemy as sa
 
 from marketplace.extensions import db
@@ -32,7 +35,7 @@ from marketplace.services import api_tokens, notifications, suggestions
 from marketplace.services.demo import load_demo
 from marketplace.services.demo_pipeline import advance_demo_matches
 from marketplace.services.passwords import hash_password
-from tests.conftest import PASSWORD, login
+from tests.conftest import PASSWORD, TEST_DATABASE_URL, login
 
 MARK_NAME = "消去 確認子"
 MARK_PHONE = "090-9876-0042"
@@ -63,6 +66,32 @@ def _rows_holding(needles: list[str]) -> list[tuple[str, str, str]]:
                     if needle.lower() in text.lower():
                         found.append((table.name, column.name, text[:120]))
     return found
+
+
+def _sqlite_tables_holding(needle: str) -> list[str]:
+    """Every table in ``sqlite_master`` (not only the models') with a value of any type holding ``needle``."""
+    found = []
+    raw = db.engine.raw_connection()
+    try:
+        names = [r[0] for r in raw.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        assert "candidate_profiles_fts_data" in names, names  # the search index's shadow tables are read too
+        for name in names:
+            for row in raw.execute(f'SELECT * FROM "{name}"'):  # noqa: S608 - names from sqlite_master
+                for value in row:
+                    data = value if isinstance(value, bytes) else str(value).encode()
+                    if needle.lower().encode() in data.lower():
+                        found.append(name)
+    finally:
+        raw.close()
+    return found
+
+
+@pytest.fixture
+def app_config(app_config, tmp_path):
+    """On SQLite a database file, as ``make run`` uses (an in-memory database has no WAL)."""
+    if TEST_DATABASE_URL:
+        return app_config
+    return {**app_config, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'erasure.sqlite'}"}
 
 
 def _pick_candidate() -> tuple[User, Match]:
@@ -114,6 +143,8 @@ def test_deleting_a_demo_candidate_leaves_no_row_holding_her_data(app, client, m
         coordinator_email = "coordinator.kochi@example.jp"
         assert _rows_holding([email, MARK_NAME, MARK_PHONE]), "the scan finds her before the deletion"
         assert _rows_holding([former_name]), "the pipeline's records name her"
+        if db.engine.dialect.name == "sqlite":
+            assert "users" in _sqlite_tables_holding(email)
 
     assert login(client, email).status_code == 302
     assert client.get("/candidates/").status_code == 200
@@ -125,6 +156,8 @@ def test_deleting_a_demo_candidate_leaves_no_row_holding_her_data(app, client, m
         assert leftovers == [], leftovers
         if db.engine.dialect.name == "sqlite":
             assert db.session.execute(sa.text("PRAGMA foreign_key_check")).all() == []
+            assert db.session.execute(sa.text("PRAGMA journal_mode")).scalar() == "wal"
+            assert _sqlite_tables_holding(email) == []
         coordinator = db.session.scalar(sa.select(User).where(User.email == coordinator_email))
         coordinator_id = coordinator.id
         assert coordinator.role == Role.COORDINATOR
