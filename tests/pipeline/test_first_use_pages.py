@@ -147,3 +147,12 @@ def test_a_startup_is_sent_to_its_page_from_the_candidate_search(app, client, wo
     client.post("/auth/logout")
     login_as(world.member)  # a prefecture looks for people
     assert client.get("/organisations/candidates").status_code == 200
+
+
+def test_a_suggestions_review_puts_the_decision_before_the_funding_panel(app, client, world, make_match, login_as):
+    """Issue 15: approve sat ~1,000 px down, below the funding panel; now the decision comes first."""
+    match_id = make_match()
+    login_as(world.coordinator)
+    html = client.get(f"/coordination/matches/{match_id}").get_data(as_text=True)
+    assert 'class="funding-panel"' in html
+    assert html.index('id="review-heading"') < html.index('name="approve"') < html.index('class="funding-panel"')
