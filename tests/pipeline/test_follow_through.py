@@ -66,6 +66,8 @@ def test_trial_page_shows_no_first_meeting_step_and_agreed_page_no_trial_form(ap
     html = client.get(f"/coordination/matches/{match_id}").get_data(as_text=True)
     assert f'action="/coordination/matches/{match_id}/trial"' not in html
     assert "お試し期間" in html  # the dates stay readable
+    # in the site's one date style (the |period filter), not a date pair of its own
+    assert "2026年4月1日〜2026年6月30日" in html and "2026年4月1日 – " not in html
     response = client.post(f"/coordination/matches/{match_id}/trial",
                            data={"starts_on": "2026-07-01", "ends_on": "2026-08-01"})
     assert 400 <= response.status_code < 500 or response.status_code in (302, 303)
