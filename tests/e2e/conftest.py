@@ -84,8 +84,13 @@ def live_server(smtp_server) -> Iterator[LiveServer]:
     from tests.conftest import _free_port
 
     controller, _inbox = smtp_server
+    from marketplace.config import default_base_url
+
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
+    # Mail links as ``make run`` builds them on a port other than 5000: derived from PORT, not set.
+    base_url = default_base_url({"PORT": str(port)})
+    assert base_url == url, base_url
     with tempfile.TemporaryDirectory(prefix="marketplace-e2e-") as tmp:
         database_path = Path(tmp) / "e2e.sqlite"
         app = create_app({
@@ -94,7 +99,7 @@ def live_server(smtp_server) -> Iterator[LiveServer]:
             "WTF_CSRF_ENABLED": True,
             "MAIL_SERVER": "127.0.0.1",
             "MAIL_PORT": controller.port,
-            "BASE_URL": url,
+            "BASE_URL": base_url,
             "PASSWORD_HASH_PROFILE": "fast",
             # Every journey logs in from 127.0.0.1; the default 10/minute would trip a growing suite.
             "LOGIN_RATE_LIMIT": "1000 per minute",

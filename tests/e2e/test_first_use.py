@@ -1,6 +1,8 @@
 """First use (issue #15), lived by each kind of user, at 1280 px and on a 390 px phone:
 
-* a new candidate registers, follows the mailed link, builds a profile in the form, joins the accelerator
+* a new candidate registers on the live server's own port (mail links derived from PORT, as with
+  ``make run``), follows the mailed link, builds a profile in the form (a second career row added and
+  removed in place), joins the accelerator
   scheme while not yet eligible and is told why no suggestion will come; once eligible, marks the
   suggestion 関心あり, finds it under 紹介とやり取り and 関心ありにした提案 and withdraws it after a
   confirmation; the coordinator's queue shows it as withdrawn;
@@ -135,6 +137,16 @@ def test_a_new_candidate_builds_a_profile_joins_while_ineligible_and_withdraws_i
     first = page.get_by_role("group", name="職歴 1")
     first.get_by_label("勤務先").fill("株式会社サンプル")
     first.get_by_label("年数").fill("2")
+    # A second career row comes in place, without a save first (career-rows.js), and goes again.
+    page.get_by_role("button", name="職歴の欄を増やす").click()
+    second = page.get_by_role("group", name="職歴 2")
+    expect(second.get_by_label("勤務先")).to_be_focused()
+    second.get_by_label("勤務先").fill("高知県庁")
+    expect(first.get_by_label("勤務先")).to_have_value("株式会社サンプル")
+    key_page(page, "profile-form-two-careers")
+    second.get_by_role("button", name=re.compile("この職歴を削除")).click()
+    expect(page.get_by_role("group", name="職歴 2")).to_have_count(0)
+    expect(first.get_by_label("勤務先")).to_have_value("株式会社サンプル")
     check_a11y(page)
     key_page(page, "profile-form")
     click(page, page.get_by_role("button", name="プロフィールを保存"))
