@@ -62,6 +62,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--reuse-database", metavar="URL",
                         help="serve this already seeded database instead of building one (nothing is dropped)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (logs, CSV, SQLite file)")
+    parser.add_argument("--wait-for-matcher", type=float, default=float(env("LOAD_WAIT_FOR_MATCHER", "0")),
+                        metavar="SECONDS", help="before the run, wait up to this long until the matcher has fitted "
+                        "every scheme (the steady state; at 100k candidates its fits take minutes)")
     return parser.parse_args(argv)
 
 
@@ -232,6 +235,33 @@ class MatcherProcess:
         log("matcher stopped")
 
 
+def wait_for_matcher(database_url: str, since: datetime, seconds: float) -> None:
+    """Until every scheme's partition is owned and was fitted after ``since`` (or ``seconds`` pass)."""
+    import sqlalchemy as sa
+
+    sys.path.insert(0, str(ROOT))
+    from marketplace.models import MatchingPartition
+    from marketplace.schemes.registry import SCHEMES
+
+    engine = sa.create_engine(database_url)
+    deadline = time.monotonic() + seconds
+    try:
+        while True:
+            with engine.connect() as conn:
+                fitted = conn.execute(sa.select(sa.func.count()).select_from(MatchingPartition).where(
+                    MatchingPartition.owner.is_not(None), MatchingPartition.fitted_at >= since)).scalar() or 0
+            if fitted >= len(SCHEMES):
+                log(f"matcher fitted every scheme {(datetime.now(UTC) - since).total_seconds():.0f} s after its "
+                    f"start; load average {load_average()}")
+                return
+            if time.monotonic() > deadline:
+                log(f"matcher fitted {fitted} of {len(SCHEMES)} schemes within {seconds:.0f} s; running anyway")
+                return
+            time.sleep(2)
+    finally:
+        engine.dispose()
+
+
 def matching_state(database_url: str, since: datetime) -> tuple[int, int]:
     """(matching changes still queued, people and postings whose suggestions were computed since ``since``)."""
     import sqlalchemy as sa
@@ -315,7 +345,10 @@ def main(argv: list[str] | None = None) -> int:
         if not args.reuse_database:
             timings = build_database(env, args, coordinators)
             log("database built in {:.0f} s ({})".format(sum(timings.values()), args.database))
+        matcher_started = datetime.now(UTC)
         matcher = stack.enter_context(MatcherProcess(env, folder / "matcher.log"))
+        if args.wait_for_matcher:
+            wait_for_matcher(database_url, matcher_started, args.wait_for_matcher)
         base = stack.enter_context(Gunicorn(env, free_port(), args.workers, folder / "gunicorn.log"))
         started = datetime.now(UTC)
         code = run_locust(env, base, args, folder)
