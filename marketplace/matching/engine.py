@@ -30,6 +30,8 @@ _TAIL_FOLD = 1024
 #: Score points (0–100) by which approximate meaning cosines may move a score (float32 products
 #: differ from the exact row-wise cosines by < 1e-4 points); see Engine._rank.
 _NEAR = 0.05
+#: Pairs per chunk of approximate scores in a batch (see Engine._scores_by_chunks).
+_SCORE_CHUNK = 65_536
 Ranked = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
 
@@ -324,7 +326,8 @@ class Engine:
             meaning = None
         else:
             if meaning is not None:
-                approx = self._scores(sb, pb, si, pj, sims, np.asarray(meaning, dtype=np.float64)[keep], skills, cats)
+                approx = self._scores_by_chunks(sb, pb, si, pj, sims, np.asarray(meaning, dtype=np.float64)[keep],
+                                                skills, cats)
                 near = _near_top(q, tier, approx, item_rank, k, _NEAR)
                 q, si, pj, sims, tier = q[near], si[near], pj[near], sims[near], tier[near]
                 skills, cats, item_rank = skills[near], cats[near], item_rank[near]
@@ -336,6 +339,18 @@ class Engine:
             top = _positions(q) < k
             si, pj, rounded, tier = si[top], pj[top], rounded[top], tier[top]
         return si, pj, rounded, tier
+
+    def _scores_by_chunks(self, sb: Block, pb: Block, si: np.ndarray, pj: np.ndarray,  # type: ignore[type-arg]
+                          sims: np.ndarray, meaning: np.ndarray, skills: np.ndarray, cats: np.ndarray) -> np.ndarray:
+        """:meth:`_scores` by chunks of ``_SCORE_CHUNK`` pairs (every operation is per pair, so the values are the
+        same): the two dozen temporaries of a chunk stay in the cache (0.39 s -> 0.29 s for 2M pairs)."""
+        if len(si) <= _SCORE_CHUNK:
+            return self._scores(sb, pb, si, pj, sims, meaning, skills, cats)
+        out = np.empty(len(si), dtype=np.float64)
+        for lo in range(0, len(si), _SCORE_CHUNK):
+            part = slice(lo, lo + _SCORE_CHUNK)
+            out[part] = self._scores(sb, pb, si[part], pj[part], sims[part], meaning[part], skills[part], cats[part])
+        return out
 
     def _scores(self, sb: Block, pb: Block, si: np.ndarray, pj: np.ndarray, sims: np.ndarray,  # type: ignore[type-arg]
                 meaning: np.ndarray | None, skills: np.ndarray, cats: np.ndarray) -> np.ndarray:

@@ -132,7 +132,7 @@ def concat_columns(a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> dict[s
 
 
 def pair_intersections(a, b, rows_a: np.ndarray, rows_b: np.ndarray,  # type: ignore[no-untyped-def]
-                       chunk: int = 400_000) -> np.ndarray:
+                       chunk: int = 65_536) -> np.ndarray:
     """Number of shared tags for each pair (rows_a[i], rows_b[i]).
 
     ``a`` and ``b`` are CSR matrices or row stores with a ``gather(rows)`` method (store.Rows).
