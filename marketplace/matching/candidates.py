@@ -107,13 +107,22 @@ def pool_text(char: np.ndarray, meaning: np.ndarray, off: np.ndarray | None, shi
     for batches and single queries): ``t_char * char + t_meaning * max(meaning - t_hub * shift, 0)``
     (``shift``: the pair's hub correction, None without it), and where ``off``, ``role_keep *
     min(text, text_scale)``."""
+    # in place where the result is new (each fresh temporary of a block-sized blend costs its page faults);
+    # every operation and its order are those of the expression above, so the values are the same
     m = meaning.astype(np.float32, copy=False)
     if shift is not None:
-        m = m - np.float32(w.t_hub) * shift
-    out = np.float32(w.t_char) * char.astype(np.float32, copy=False)
-    out += np.float32(w.t_meaning) * np.maximum(m, np.float32(0.0))
+        m = np.multiply(shift, np.float32(w.t_hub), dtype=np.float32)
+        np.subtract(meaning.astype(np.float32, copy=False), m, out=m)
+        np.maximum(m, np.float32(0.0), out=m)
+    else:
+        m = np.maximum(m, np.float32(0.0))
+    m *= np.float32(w.t_meaning)
+    out = np.multiply(char.astype(np.float32, copy=False), np.float32(w.t_char), dtype=np.float32)
+    out += m
     if off is not None and off.any():
-        out = np.where(off, np.float32(w.role_keep) * np.minimum(out, np.float32(w.text_scale)), out)
+        np.minimum(out, np.float32(w.text_scale), out=m)
+        m *= np.float32(w.role_keep)
+        np.copyto(out, m, where=np.broadcast_to(off, out.shape))
     return out
 
 
@@ -157,13 +166,13 @@ def first_n(q: np.ndarray, i: np.ndarray, v: np.ndarray, n: int, items_sorted: b
 
 
 def shared_pools(s_text: sp.csr_matrix, p_text: sp.csr_matrix, s_dense: np.ndarray, p_dense: np.ndarray,
-                 feasible, off_role, blend, n_seeker: int, n_posting: int,
+                 ruled, off_role, blend, n_seeker: int, n_posting: int,
                  chunk_rows: int = 4096, chunk_cells: int = 4_000_000) -> tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...]]:
     """Candidate pools of both directions of one scheme from one product per chunk of seekers.
 
     Per chunk of seeker rows: the exact char products with every posting (the same float32 sums as a
     single query's), one float32 product of the meaning vectors, the text blend ``blend(char,
-    meaning, off)``, infeasible pairs (``feasible(lo, hi)`` False) set to -inf; then the ``n_seeker``
+    meaning, off)``, pairs a hard rule rules out (``ruled(lo, hi)`` True) set to -inf; then the ``n_seeker``
     best postings of each seeker row and the ``n_posting`` best seekers of each posting column (merged
     over chunks). Returns (seeker pool, posting pool), each (query rows, item rows, char, meaning) in
     the local row numbers of the given matrices (int32 and float32: the engine keeps them between
@@ -191,7 +200,7 @@ def shared_pools(s_text: sp.csr_matrix, p_text: sp.csr_matrix, s_dense: np.ndarr
         char = np.asarray(s_used[lo:hi] @ p_t, dtype=np.float32)
         meaning = s_dense[lo:hi] @ pd_t
         text = blend(lo, hi, char, meaning, off_role(lo, hi))
-        text[~feasible(lo, hi)] = -np.inf
+        np.copyto(text, np.float32(-np.inf), where=ruled(lo, hi))
         r, c = np.nonzero(top_mask(text, n_seeker, 1))
         s_parts.append((r.astype(np.int32) + np.int32(lo), c.astype(np.int32), char[r, c], meaning[r, c]))
         r, c = np.nonzero(top_mask(text, n_posting, 0) if p_pool is None else text > floor[None, :])

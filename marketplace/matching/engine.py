@@ -225,8 +225,8 @@ class Engine:
         s_role, p_role = sb.cols["role"][s_rows], pb.cols["role"][p_rows]
         w = self.weights
 
-        def feasible(lo: int, hi: int) -> np.ndarray:
-            return ~ruled_out(sb.cols, pb.cols, s_rows[lo:hi, None], p_rows[None, :], scheme)
+        def ruled(lo: int, hi: int) -> np.ndarray:
+            return ruled_out(sb.cols, pb.cols, s_rows[lo:hi, None], p_rows[None, :], scheme)
 
         def off(lo: int, hi: int) -> np.ndarray | None:
             return off_role(s_role[lo:hi, None], p_role[None, :]) if s_role[lo:hi].any() else None
@@ -237,11 +237,13 @@ class Engine:
         def blend(lo: int, hi: int, char: np.ndarray, meaning: np.ndarray, off_: np.ndarray | None) -> np.ndarray:
             shift = None
             if s_hub is not None and p_hub is not None:
-                shift = (s_hub[s_rows[lo:hi], None] + p_hub[p_rows][None, :]) * np.float32(0.5) - hub_mean
+                shift = np.add(s_hub[s_rows[lo:hi], None], p_hub[p_rows][None, :])  # in place after: same values
+                shift *= np.float32(0.5)
+                shift -= hub_mean
             return pool_text(char, meaning, off_, shift, w)
 
         s_pool, p_pool = shared_pools(sb.text.base[s_rows], pb.text.base[p_rows], sb.dense.base[s_rows],
-                                      pb.dense.base[p_rows], feasible, off, blend, n, n, self.chunk_rows)
+                                      pb.dense.base[p_rows], ruled, off, blend, n, n, self.chunk_rows)
         rows32 = s_rows.astype(np.int32), p_rows.astype(np.int32)  # compact while cached
         s_pool = (rows32[0][s_pool[0]], rows32[1][s_pool[1]], s_pool[2], s_pool[3])
         p_pool = (rows32[1][p_pool[0]], rows32[0][p_pool[1]], p_pool[2], p_pool[3])
