@@ -39,12 +39,20 @@ def scipy_topk(a: sp.csr_matrix, b: sp.csr_matrix, k: int, rows: int) -> float:
     return time.perf_counter() - start
 
 
-def _both_ways(s_mat: sp.csr_matrix, p_mat: sp.csr_matrix, k: int, sample: float) -> tuple[float, float]:
+#: CPU seconds of the scipy baselines (extrapolated like their wall clock), by baseline, since the last reset.
+_CPU: dict[bool, float] = {}
+
+
+def _both_ways(s_mat: sp.csr_matrix, p_mat: sp.csr_matrix, k: int, sample: float, per_scheme: bool = False
+               ) -> tuple[float, float]:
     totals = [0.0, 0.0]
     for side, (a, b) in enumerate(((p_mat, s_mat), (s_mat, p_mat))):
         rows = max(1, int(np.ceil(a.shape[0] * sample))) if a.shape[0] else 0
+        cpu = time.process_time()
         seconds = scipy_topk(a, b, k, rows)
-        totals[side] += seconds * (a.shape[0] / rows if rows else 0.0)
+        scale = a.shape[0] / rows if rows else 0.0
+        totals[side] += seconds * scale
+        _CPU[per_scheme] = _CPU.get(per_scheme, 0.0) + (time.process_time() - cpu) * scale
     return totals[0], totals[1]
 
 
@@ -53,9 +61,10 @@ def scipy_baseline(engine: Engine, k: int, sample: float, per_scheme: bool) -> t
     all seekers x all postings (no rules at all), or scheme by scheme."""
     s_mats = [engine._seekers[scheme].text.compact() for scheme in SCHEMES]
     p_mats = [engine._postings[scheme].text.compact() for scheme in SCHEMES]
+    _CPU[per_scheme] = 0.0
     if not per_scheme:
         return _both_ways(sp.vstack(s_mats, format="csr"), sp.vstack(p_mats, format="csr"), k, sample)
-    pairs = [_both_ways(s, p, k, sample) for s, p in zip(s_mats, p_mats, strict=True)]
+    pairs = [_both_ways(s, p, k, sample, True) for s, p in zip(s_mats, p_mats, strict=True)]
     return sum(x for x, _ in pairs), sum(y for _, y in pairs)
 
 
@@ -104,6 +113,11 @@ def run(n_seekers: int, n_postings: int, k: int, scipy_sample: float, word_chann
         out[f"{key}_topk_postings_s"], out[f"{key}_topk_seekers_s"] = round(scipy_p, 3), round(scipy_s, 3)
         out[f"{key}_topk_s"] = round(scipy_p + scipy_s, 3)
         out[f"speedup_vs_{key}"] = round((scipy_p + scipy_s) / mine, 2) if mine else None
+        # the same ratio in CPU seconds of the process (all threads): on a shared machine the wall clock of
+        # both sides also counts the time other processes hold the cores, and the load changes between them
+        mine_cpu = float(out["topk_all_postings_cpu_s"]) + float(out["topk_all_seekers_cpu_s"])  # type: ignore[arg-type]
+        out[f"{key}_topk_cpu_s"] = round(_CPU[per_scheme], 3)
+        out[f"cpu_speedup_vs_{key}"] = round(_CPU[per_scheme] / mine_cpu, 2) if mine_cpu else None
     out["scipy_sample"] = scipy_sample
     out["scipy_extrapolated"] = scipy_sample < 1.0
     t = time.perf_counter()
