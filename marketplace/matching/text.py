@@ -12,6 +12,7 @@ import sklearn
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize as l2_normalize
 
+from marketplace.matching.boilerplate import Boilerplate
 from marketplace.matching.normalize import _RANGE_MARKS, normalize_tag, normalize_text  # noqa: F401
 
 #: ``max_df`` pruning needs a corpus of at least this many texts (on a handful it would drop
@@ -78,8 +79,11 @@ class TextVectorizer:
         max_df: float = 0.5,
         min_df: int = 1,
         meaning: bool = False,
+        boilerplate: bool = True,
     ) -> None:
         self.word_channel = word_channel
+        #: Sentences repeated by many fitted texts, left out of every channel (learned by ``fit``; see boilerplate.py).
+        self.boilerplate = Boilerplate() if boilerplate else None
         #: Dense meaning channel (averaged word vectors), kept beside the sparse matrix; see meaning.py.
         self.meaning = None
         if meaning:
@@ -110,7 +114,14 @@ class TextVectorizer:
         averaging each text once (the same matrices as the two calls)."""
         return self._fit(list(texts), keep=True)  # type: ignore[return-value]
 
+    def _strip(self, docs: list[str]) -> list[str]:
+        if self.boilerplate is None or not self.boilerplate.sentences:
+            return docs
+        return [self.boilerplate.strip(doc) for doc in docs]
+
     def _fit(self, docs: list[str], keep: bool) -> tuple[sp.csr_matrix, np.ndarray | None] | None:
+        if self.boilerplate is not None:
+            docs = self._strip(docs) if self.boilerplate.fit(docs).sentences else docs
         max_df = self.max_df if len(docs) >= MIN_DOCS_FOR_PRUNING else 1.0
         self.char.set_params(max_df=max_df)
         if self.word is not None:
@@ -131,7 +142,7 @@ class TextVectorizer:
         """(n, dim) float32 L2-normalised meaning vectors, or None without the meaning channel."""
         if self.meaning is None:
             return None
-        return self.meaning.transform(list(texts))
+        return self.meaning.transform(self._strip(list(texts)))
 
     @property
     def n_char_features(self) -> int:
@@ -140,7 +151,7 @@ class TextVectorizer:
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         """Rows L2-normalised float32 CSR matrix of the stacked channels."""
-        docs = list(texts)
+        docs = self._strip(list(texts))
         # the inputs are our own lists of strings: sklearn's per-call validation is most of the cost of
         # transforming one text (an upsert)
         with sklearn.config_context(assume_finite=True, skip_parameter_validation=True):
