@@ -21,9 +21,13 @@ SEED = 20260127
 
 
 def engine_rankings(seekers: Sequence[SeekerRecord], postings: Sequence[PostingRecord],
-                    queries: Sequence[str], **options: object) -> Rankings:
-    """Rank every same-scheme seeker for each query posting with an engine variant."""
-    engine = Engine(**options).fit(seekers, postings)  # type: ignore[arg-type]
+                    queries: Sequence[str], boilerplate: bool = True, **options: object) -> Rankings:
+    """Rank every same-scheme seeker for each query posting with an engine variant (``boilerplate=False``:
+    repeated sentences are kept in the text channels, see boilerplate.py)."""
+    engine = Engine(**options)  # type: ignore[arg-type]
+    if not boilerplate:
+        engine.vectorizer.boilerplate = None
+    engine.fit(seekers, postings)
     depth = max(1, len(seekers))
     return {pid: [s.seeker_id for s in engine.top_k_for_posting(pid, depth, explain=False)]
             for pid in queries}
@@ -139,6 +143,7 @@ def evaluate(directory: str, k: int = 10, baselines: bool = False) -> dict[str, 
             "meaning_only": lambda q: engine_rankings(seekers, postings, q, weights=Weights(t_char=0.0)),
             "no_role_cues": lambda q: engine_rankings(seekers, postings, q, weights=Weights(role_keep=1.0)),
             "no_hub_correction": lambda q: engine_rankings(seekers, postings, q, weights=Weights(t_hub=0.0)),
+            "no_boilerplate_removal": lambda q: engine_rankings(seekers, postings, q, boilerplate=False),
             "rules_and_structure_only": lambda q: engine_rankings(seekers, postings, q,
                                                                   weights=Weights(t_char=0.0, t_meaning=0.0)),
             "grid_best_blend": lambda q: engine_rankings(seekers, postings, q, weights=grid_best_weights()),
