@@ -118,9 +118,15 @@ def _run(rng: random.Random, now: datetime, counts: dict[str, int]) -> None:
                 Match.score.desc(), Match.id)))
             used_postings: set[int] = set()
             queue = iter(candidates)
+            # the scheme's first agreement goes to its best match on a posting with one place left, when there is
+            # one, so the demo shows a posting filled and closed whatever the engine's scores put first
+            last_place = next((m for m in candidates if m.posting.open_places == 1), None)
             for target, number in plan:
                 for _ in range(number):
-                    match = next((m for m in queue if m.posting_id not in used_postings), None)
+                    if target == "agreed" and last_place is not None:
+                        match, last_place = last_place, None
+                    else:
+                        match = next((m for m in queue if m.posting_id not in used_postings), None)
                     if match is None:
                         break
                     reviewer = _reviewer(match)
