@@ -62,6 +62,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--reuse-database", metavar="URL",
                         help="serve this already seeded database instead of building one (nothing is dropped)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (logs, CSV, SQLite file)")
+    parser.add_argument("--matcher-nice", type=int, default=int(env("LOAD_MATCHER_NICE", "10")),
+                        help="the matcher's nice value (0: the web's own priority)")
     parser.add_argument("--wait-for-matcher", type=float, default=float(env("LOAD_WAIT_FOR_MATCHER", "0")),
                         metavar="SECONDS", help="before the run, wait up to this long until the matcher has fitted "
                         "every scheme (the steady state; at 100k candidates its fits take minutes)")
@@ -212,15 +214,17 @@ class Gunicorn:
 class MatcherProcess:
     """``flask match worker`` beside gunicorn (stopped with SIGTERM: it hands its partitions back)."""
 
-    def __init__(self, env: dict[str, str], log_path: Path) -> None:
-        self.env, self.log_path = env, log_path
+    def __init__(self, env: dict[str, str], log_path: Path, nice: int = 10) -> None:
+        self.env, self.log_path, self.nice = env, log_path, nice
 
     def __enter__(self) -> MatcherProcess:
         self._log = self.log_path.open("w")
-        self.process = subprocess.Popen([str(BIN / "flask"), "match", "worker"], cwd=ROOT,
-                                        env={**self.env, "LOG_LEVEL": "INFO"}, stdout=self._log,
+        # Background work below the web's priority, as the deployment guide runs it (nice 10): on a
+        # host it shares with gunicorn, a page must not wait for a batch of suggestions.
+        self.process = subprocess.Popen(["nice", "-n", str(self.nice), str(BIN / "flask"), "match", "worker"],
+                                        cwd=ROOT, env={**self.env, "LOG_LEVEL": "INFO"}, stdout=self._log,
                                         stderr=subprocess.STDOUT)
-        log("matcher started (flask match worker)")
+        log(f"matcher started (nice -n {self.nice} flask match worker)")
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -346,7 +350,7 @@ def main(argv: list[str] | None = None) -> int:
             timings = build_database(env, args, coordinators)
             log("database built in {:.0f} s ({})".format(sum(timings.values()), args.database))
         matcher_started = datetime.now(UTC)
-        matcher = stack.enter_context(MatcherProcess(env, folder / "matcher.log"))
+        matcher = stack.enter_context(MatcherProcess(env, folder / "matcher.log", args.matcher_nice))
         if args.wait_for_matcher:
             wait_for_matcher(database_url, matcher_started, args.wait_for_matcher)
         base = stack.enter_context(Gunicorn(env, free_port(), args.workers, folder / "gunicorn.log"))
