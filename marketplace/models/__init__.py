@@ -18,6 +18,7 @@ from marketplace.models.matching import ChangeKind, MatcherNode, MatchingChange,
 from marketplace.models.api_tokens import ApiToken
 from marketplace.models.sessions import UserSession
 from marketplace.models.idempotency import IdempotencyKey
+from marketplace.models.password_resets import PasswordResetRequest
 from marketplace.models.calendar_feeds import CalendarFeed
 from marketplace.models.notifications import (
     BouncedAddress,
@@ -53,6 +54,7 @@ __all__ = [
     "Consent",
     "FollowUp",
     "IdempotencyKey",
+    "PasswordResetRequest",
     "Match",
     "ChangeKind",
     "MatcherNode",

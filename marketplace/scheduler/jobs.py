@@ -133,13 +133,15 @@ def _once_a_day(job: str, now: datetime | None, work: Callable[[datetime], Any])
 
 
 def close_expired_postings(now: datetime | None = None) -> Any:
-    """Close published postings whose deadline passed; forget old run records and form keys."""
+    """Close published postings whose deadline passed; forget old run records, form keys and reset requests."""
     from marketplace.idempotency import forget_old_keys
+    from marketplace.services.accounts import forget_old_reset_requests
     from marketplace.services.postings import close_expired
 
     def work(moment: datetime) -> int:
         db.session.execute(sa.delete(SchedulerRun).where(SchedulerRun.started_at < moment - KEEP_RUNS))
         forget_old_keys(moment)
+        forget_old_reset_requests(moment)
         return close_expired(moment)
 
     return _once_a_day("postings.close_expired", now, work)

@@ -1,9 +1,12 @@
 """Account use cases: registration, email verification, login, password reset."""
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 import secrets
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import Response, current_app, render_template, url_for
@@ -11,7 +14,9 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from marketplace.extensions import db
-from marketplace.models import AuditEvent, Organisation, OrgKind, OutboxMessage, OutboxStatus, Role, User, utcnow
+from marketplace.models import (
+    AuditEvent, Organisation, OrgKind, OutboxMessage, OutboxStatus, PasswordResetRequest, Role, User, utcnow,
+)
 from marketplace.services import tokens
 from marketplace.services.errors import Conflict, DomainError
 from marketplace.services.passwords import hash_password, needs_rehash, password_problems, verify_password
@@ -129,13 +134,18 @@ def enqueue_account_mail(user: User, stream: str, subject: str, text: str) -> Ou
     Never sent inside the request: the request's answer takes the same time whether or not a
     mail was queued (see :func:`send_after_response`); the scheduler sends what is left.
     """
+    row = _add_account_mail(user, stream, subject, text)
+    db.session.flush()
+    return row
+
+
+def _add_account_mail(user: User, stream: str, subject: str, text: str) -> OutboxMessage:
     now = utcnow()
     row = OutboxMessage(user_id=user.id, kind=ACCOUNT_MAIL, stream=stream,
                         period=f"{now:%Y%m%dT%H%M%S.%f}-{secrets.token_hex(4)}", to_address=user.email,
                         subject=subject[:300], body_text=text, body_html=None, headers=[],
                         status=OutboxStatus.PENDING, next_attempt_at=now, created_at=now)
     db.session.add(row)
-    db.session.flush()
     return row
 
 
@@ -231,11 +241,26 @@ def _reset_fingerprint(user: User) -> str:
     return user.password_hash[-16:]
 
 
+#: How long the record of reset requests is kept (the scheduler's nightly housekeeping deletes older rows).
+KEEP_RESET_REQUESTS = timedelta(days=7)
+
+
+def reset_address_digest(email: str) -> str:
+    """A keyed hash (HMAC-SHA256 under ``SECRET_KEY``) of the normalised address: never the address itself."""
+    secret = str(current_app.config["SECRET_KEY"]).encode()
+    return hmac.new(secret, f"password-reset:{normalise_email(email)}".encode(), hashlib.sha256).hexdigest()
+
+
 def send_password_reset(email: str) -> None:
-    """Email a reset link when the address belongs to an account; say nothing either way."""
+    """Email a reset link when the address belongs to an account; say nothing either way.
+
+    Both paths do the same work: a token, a rendered mail and one ``password_reset_requests`` row
+    (a keyed hash of the address, no address in clear), written in the caller's one commit. Only a
+    known address also queues its mail in the outbox, in the same flush, so the unknown path is not
+    the one transaction that writes nothing.
+    """
     user = find_user_by_email(email)
     known = user is not None and user.active
-    # The same work on both paths (a token and a rendered mail); only a known address queues it.
     subject_of = user if known else User(email=normalise_email(email), password_hash="", display_name="",  # nosec B106 # an unsaved stand-in, never stored
                                          locale="ja", role=Role.CANDIDATE)
     fingerprint = _reset_fingerprint(subject_of) if known else secrets.token_hex(8)
@@ -244,10 +269,27 @@ def send_password_reset(email: str) -> None:
     with force_locale(subject_of.locale):
         subject = _("パスワードの再設定")
         text = render_template("emails/reset_password.txt", user=subject_of, link=link)
-    if not known:
+    if known:
+        _add_account_mail(user, "password_reset", subject, text)
+    else:
         logger.info("password reset asked for an unknown address", extra={"event": "auth.reset_unknown"})
-        return
-    enqueue_account_mail(user, "password_reset", subject, text)
+    db.session.add(PasswordResetRequest(address_digest=reset_address_digest(email),
+                                        user_id=user.id if known else None))
+    db.session.flush()
+
+
+def forget_old_reset_requests(now: datetime) -> int:
+    """Delete reset requests older than ``KEEP_RESET_REQUESTS`` (nightly housekeeping); returns how many."""
+    result = db.session.execute(sa.delete(PasswordResetRequest).where(
+        PasswordResetRequest.created_at < now - KEEP_RESET_REQUESTS))
+    return result.rowcount or 0
+
+
+def erase_reset_requests(user: User) -> None:
+    """Delete the person's reset requests: their account's, and any made for their address before it had one."""
+    db.session.execute(sa.delete(PasswordResetRequest).where(sa.or_(
+        PasswordResetRequest.user_id == user.id,
+        PasswordResetRequest.address_digest == reset_address_digest(user.email))))
 
 
 def user_for_reset_token(token: str) -> User | None:

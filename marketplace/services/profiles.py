@@ -276,6 +276,10 @@ def delete_account(actor: User, user: User) -> None:
 
     db.session.execute(sa.delete(Invitation).where(sa.func.lower(Invitation.email) == user.email.lower()))
     db.session.execute(sa.delete(BouncedAddress).where(sa.func.lower(BouncedAddress.address) == user.email.lower()))
+    # Her password-reset requests: the account's, and those made for her address before it had one.
+    from marketplace.services.accounts import erase_reset_requests
+
+    erase_reset_requests(user)
     privacy.record_deletion()
     db.session.delete(user)
     db.session.flush()

@@ -139,9 +139,15 @@ def test_deleting_a_demo_candidate_leaves_no_row_holding_her_data(app, client, m
         db.session.add(Invitation(email=email, name=MARK_NAME, schemes=["accelerator"],
                                   message=f"{MARK_NAME}様", token_hash="e" * 64))
         db.session.add(BouncedAddress(address=email, code=550, reason=f"550 5.1.1 <{email}> unknown"))
+        from marketplace.models import PasswordResetRequest
+        from marketplace.services.accounts import reset_address_digest
+
+        digest = reset_address_digest(email)  # her reset requests, one made before she had an account
+        db.session.add_all([PasswordResetRequest(address_digest=digest, user_id=user_id),
+                            PasswordResetRequest(address_digest=digest, user_id=None)])
         db.session.commit()
         coordinator_email = "coordinator.kochi@example.jp"
-        assert _rows_holding([email, MARK_NAME, MARK_PHONE]), "the scan finds her before the deletion"
+        assert _rows_holding([email, MARK_NAME, MARK_PHONE, digest]), "the scan finds her before the deletion"
         assert _rows_holding([former_name]), "the pipeline's records name her"
         if db.engine.dialect.name == "sqlite":
             assert "users" in _sqlite_tables_holding(email)
@@ -152,7 +158,7 @@ def test_deleting_a_demo_candidate_leaves_no_row_holding_her_data(app, client, m
 
     with app.app_context():
         assert db.session.get(User, user_id) is None
-        leftovers = _rows_holding([email, MARK_NAME, MARK_PHONE, former_name])
+        leftovers = _rows_holding([email, MARK_NAME, MARK_PHONE, former_name, digest])
         assert leftovers == [], leftovers
         if db.engine.dialect.name == "sqlite":
             assert db.session.execute(sa.text("PRAGMA foreign_key_check")).all() == []
