@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from marketplace import idempotency
 from marketplace.access import role_required
 from marketplace.api import pages_bp as bp
 from marketplace.api.forms import NewTokenForm, RevokeTokenForm
@@ -29,17 +30,24 @@ def _render_tokens(form: NewTokenForm, status: int = 200, new_secret: str | None
 
 @bp.route("/auth/tokens", methods=["GET", "POST"])
 @role_required(*ALL_ROLES)
-def tokens() -> tuple[str, int]:
-    """List the user's tokens; POST issues a new one and shows its secret this once."""
+def tokens() -> tuple[str, int] | Response:
+    """List the user's tokens; POST issues a new one and shows its secret this once.
+
+    A retried POST (same one-time key) issues no second token: it answers with the list, where
+    the first one is; its secret is not shown again."""
     form = NewTokenForm()
     if form.validate_on_submit():
+        if (replay := idempotency.earlier_result()) is not None:
+            return replay
         try:
             _token, secret = api_tokens.create_token(current_user, form.name.data, form.expires_in_days.data)
         except DomainError as exc:
             db.session.rollback()
             form.name.errors = [exc.message]
             return _render_tokens(form, exc.status_code)
-        db.session.commit()
+        idempotency.remember(url_for("api_pages.tokens"))
+        if (replay := idempotency.commit_or_replay()) is not None:
+            return replay
         return _render_tokens(NewTokenForm(formdata=None), 200, new_secret=secret)
     return _render_tokens(form, 400 if form.is_submitted() else 200)
 

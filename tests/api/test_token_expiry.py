@@ -98,3 +98,17 @@ def test_a_password_reset_revokes_every_token_and_only_the_owners(app, client, m
         db.session.commit()
     assert client.get("/api/v1/me/suggestions", headers=bearer(secret)).status_code == 401
     assert client.get("/api/v1/me/suggestions", headers=bearer(other_secret)).status_code == 200
+
+
+def test_a_retried_token_request_issues_no_second_token(app, client, login_as, make_user):
+    user_id = make_user(Role.CANDIDATE)
+    login_as(user_id)
+    page = client.get("/auth/tokens").get_data(as_text=True)
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', page).group(1)
+    first = client.post("/auth/tokens", data={"name": "連携", "idempotency_key": key})
+    assert first.status_code == 200 and SECRET.search(first.get_data(as_text=True))
+    again = client.post("/auth/tokens", data={"name": "連携", "idempotency_key": key})
+    assert again.status_code == 303 and again.headers["Location"].endswith("/auth/tokens")
+    assert not SECRET.search(again.get_data(as_text=True))
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(ApiToken.id)).where(ApiToken.user_id == user_id)) == 1
