@@ -23,9 +23,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from tests.access.observe import targets
-from tests.access.test_matrix import POLICY, _path_with_overrides
-from tests.access.world import ROLES, build_world, log_in
+from tests.access.pages import served_pages
+from tests.access.world import build_world
 
 #: Tokens that look like codes but are words a person may read, each with its reason.
 ALLOWED_TOKENS: dict[str, str] = {
@@ -157,22 +156,11 @@ def test_no_internal_code_in_any_visible_text(app, world, language):
     data = {value for value in world.emails.values()} | set(world.users) | {"firm_member"}
     problems: list[str] = []
     pages = 0
-    for role in ROLES:
-        client = app.test_client()
-        log_in(client, world, role)
-        switched = client.post("/language", data={"language": language, "next": "/"})
-        assert switched.status_code == 302, (role, switched.status_code)
-        for target in targets(app, world):
-            if target.method != "GET" or target.endpoint not in POLICY:
-                continue
-            path = _path_with_overrides(app, world, target)
-            response = client.get(path)
-            if not (200 <= response.status_code < 300) or response.mimetype != "text/html":
-                continue
-            pages += 1
-            found = offending_tokens(visible_text(response.get_data(as_text=True)), codes, language, data)
-            found -= set(ALLOWED_ON_PAGE.get(path, {}))
-            if found:
-                problems.append(f"{path} as {role}: {sorted(found)}")
+    for role, path, html in served_pages(app, world, language):
+        pages += 1
+        found = offending_tokens(visible_text(html), codes, language, data)
+        found -= set(ALLOWED_ON_PAGE.get(path, {}))
+        if found:
+            problems.append(f"{path} as {role}: {sorted(found)}")
     assert pages > 100, f"only {pages} pages were served: is the world broken?"
     assert not problems, f"internal codes in the visible text ({language}):\n" + "\n".join(problems)
