@@ -232,13 +232,20 @@ class Matcher:
         fits add up past the lease at scale) and that nobody took meanwhile is still this matcher's,
         and its engine is still right: only an owner applies changes, and a take-over changes the
         owner, which every write re-checks (``_hold``)."""
-        db.session.execute(sa.update(MatchingPartition).where(MatchingPartition.owner == self.name)
-                           .values(lease_until=now + self.lease).execution_options(synchronize_session=False))
-        db.session.execute(sa.update(MatchingChange).where(
-            MatchingChange.claimed_by == self.name, MatchingChange.claim_token.is_not(None),
-            MatchingChange.scheme.in_(sa.select(MatchingPartition.scheme).where(
-                MatchingPartition.owner == self.name).scalar_subquery()))
-            .values(lease_until=now + self.lease).execution_options(synchronize_session=False))
+        for statement in self._renewals(now):
+            db.session.execute(statement.execution_options(synchronize_session=False))
+
+    def _renewals(self, now: datetime) -> list[sa.Update]:
+        """The UPDATEs that extend this matcher's partitions and its claims in them."""
+        return [
+            sa.update(MatchingPartition).where(MatchingPartition.owner == self.name)
+            .values(lease_until=now + self.lease),
+            sa.update(MatchingChange).where(
+                MatchingChange.claimed_by == self.name, MatchingChange.claim_token.is_not(None),
+                MatchingChange.scheme.in_(sa.select(MatchingPartition.scheme).where(
+                    MatchingPartition.owner == self.name).scalar_subquery()))
+            .values(lease_until=now + self.lease),
+        ]
 
     def _renew_after_fit(self, scheme: str) -> None:
         """A fit may outlast the lease: extend this matcher's partitions and claims again (those
@@ -264,20 +271,16 @@ class Matcher:
             return
         stop = threading.Event()
         interval = max(self.lease.total_seconds() / 3, 0.05)
-        partitions, nodes, changes = MatchingPartition.__table__, MatcherNode.__table__, MatchingChange.__table__
 
         def beat() -> None:
             while not stop.wait(interval):
                 now = utcnow()
                 try:
                     with engine.begin() as connection:
-                        connection.execute(sa.update(nodes).where(nodes.c.name == self.name)
+                        connection.execute(sa.update(MatcherNode).where(MatcherNode.name == self.name)
                                            .values(seen_until=now + self.lease))
-                        connection.execute(sa.update(partitions).where(partitions.c.owner == self.name)
-                                           .values(lease_until=now + self.lease))
-                        connection.execute(sa.update(changes).where(
-                            changes.c.claimed_by == self.name, changes.c.claim_token.is_not(None))
-                            .values(lease_until=now + self.lease))
+                        for statement in self._renewals(now):
+                            connection.execute(statement)
                 except Exception:  # the next beat tries again; the lease is the safety net
                     logger.warning("matcher %s could not renew its leases", self.name, exc_info=True,
                                    extra={"event": "matcher.keepalive_failed"})
