@@ -8,6 +8,7 @@ as a stable code with the parameters a person needs to act on it (``needs 5 year
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -119,32 +120,54 @@ def near_misses_for_seeker(engine: Engine, seeker_id: str, k: int = 5, max_rules
 
     Raises ``KeyError`` when the engine does not hold ``seeker_id``.
     """
-    scheme = engine._seeker_scheme[str(seeker_id)]  # the engine's own per-scheme blocks
-    sb, pb = engine._seekers[scheme], engine._postings[scheme]
-    row = sb.row_of[str(seeker_id)]
-    if len(pb.records) == 0:
-        return []
-    sims = np.asarray(pb.text.dot(sb.text.row(row)), dtype=np.float64).ravel()
-    pj = np.flatnonzero(pb.alive & pb.cols["open"] & (sims >= min_text_fit))
-    if len(pj) == 0:
-        return []
-    si = np.full(len(pj), row, dtype=np.int64)
-    changeable, fixed = _ruled_out_counts(sb.cols, pb.cols, si, pj, scheme)
-    keep = (fixed == 0) & (changeable >= 1) & (changeable <= max_rules)
-    pj, n_rules, fit = pj[keep], changeable[keep], sims[pj[keep]]
-    if len(pj) == 0:
-        return []
-    order = np.lexsort((pb.id_rank()[pj], n_rules, -np.round(fit, 6)))
-    seeker = sb.records[row]
-    out: list[NearMiss] = []
-    for j in pj[order].tolist():
-        posting = pb.records[j]
-        gaps = rule_gaps(seeker, posting)
-        if not 1 <= len(gaps) <= max_rules or any(g.check not in CHANGEABLE for g in gaps):
-            continue  # cannot happen while pairs.py and rules.py agree (a test checks both)
-        out.append(NearMiss(seeker.id, posting.id, scheme, float(sims[j]), gaps))
-        if len(out) == k:
-            break
+    if str(seeker_id) not in engine._seeker_scheme:
+        raise KeyError(seeker_id)
+    return near_misses_for_seekers(engine, [seeker_id], k, max_rules, min_text_fit)[str(seeker_id)]
+
+
+def near_misses_for_seekers(engine: Engine, seeker_ids: Iterable[str], k: int = 5, max_rules: int = 2,
+                            min_text_fit: float = 0.05, chunk: int = 256) -> dict[str, list[NearMiss]]:
+    """:func:`near_misses_for_seeker` for many seekers at once: one sparse product per ``chunk``
+    seekers of a scheme and the rules counted over all their pairs together, instead of one scan
+    of the scheme's postings per seeker (a posting's change can touch hundreds of seekers, a
+    scheme's rebuild every one). Seekers the engine does not hold are left out of the result."""
+    by_scheme: dict[str, list[str]] = {}
+    for seeker_id in dict.fromkeys(str(s) for s in seeker_ids):
+        scheme = engine._seeker_scheme.get(seeker_id)
+        if scheme is not None:
+            by_scheme.setdefault(scheme, []).append(seeker_id)
+    out: dict[str, list[NearMiss]] = {}
+    for scheme, ids in by_scheme.items():
+        sb, pb = engine._seekers[scheme], engine._postings[scheme]
+        out.update({seeker_id: [] for seeker_id in ids})
+        cols = np.flatnonzero(pb.alive & pb.cols["open"]) if len(pb.records) else np.empty(0, dtype=np.int64)
+        if len(cols) == 0:
+            continue
+        postings_text = pb.text.gather(cols).T.tocsr()
+        rank = pb.id_rank()
+        rows = np.asarray([sb.row_of[s] for s in ids], dtype=np.int64)
+        for at in range(0, len(rows), chunk):
+            part = rows[at:at + chunk]
+            sims = np.asarray((sb.text.gather(part) @ postings_text).todense(), dtype=np.float64)
+            ii, jj = np.nonzero(sims >= min_text_fit)
+            if len(ii) == 0:
+                continue
+            si, pj, fit = part[ii], cols[jj], sims[ii, jj]
+            changeable, fixed = _ruled_out_counts(sb.cols, pb.cols, si, pj, scheme)
+            keep = (fixed == 0) & (changeable >= 1) & (changeable <= max_rules)
+            si, pj, n_rules, fit = si[keep], pj[keep], changeable[keep], fit[keep]
+            # Grouped by seeker, each group best first: the single-seeker order within each group.
+            order = np.lexsort((rank[pj], n_rules, -np.round(fit, 6), si))
+            for i, j, value in zip(si[order].tolist(), pj[order].tolist(), fit[order].tolist()):
+                seeker = sb.records[i]
+                found = out[seeker.id]
+                if len(found) == k:
+                    continue
+                posting = pb.records[j]
+                gaps = rule_gaps(seeker, posting)
+                if not 1 <= len(gaps) <= max_rules or any(g.check not in CHANGEABLE for g in gaps):
+                    continue  # cannot happen while pairs.py and rules.py agree (a test checks both)
+                found.append(NearMiss(seeker.id, posting.id, scheme, value, gaps))
     return out
 
 

@@ -485,8 +485,8 @@ class Matcher:
                 suggestions.erase_seeker(ref, scheme)
             else:
                 suggestions.store_for_seeker(engine, seeker_id, scheme)
-                suggestions.store_near_misses_for_seeker(engine, seeker_id)
             refs.append(ref)
+        near_misses.store_near_misses_for_seekers(engine, [s for _ref, s in seekers if s is not None])
         suggestions.touch(refs)
 
     # --- rounds ---------------------------------------------------------------------------

@@ -46,13 +46,7 @@ def _profile_id(seeker_id: str) -> int | None:
         return None
 
 
-def _rows_for(engine: Engine, seeker_id: str, profile_id: int, now: Any) -> list[NearMiss]:
-    from marketplace.matching.near_miss import near_misses_for_seeker  # engine side only
-
-    try:
-        found = near_misses_for_seeker(engine, seeker_id, k=PER_SEEKER)
-    except KeyError:  # the seeker is not (or no longer) in the engine
-        return []
+def _rows(found: Iterable[Any], profile_id: int, now: Any) -> list[NearMiss]:
     return [NearMiss(seeker_ref=f"c{profile_id}", candidate_profile_id=profile_id, posting_id=int(m.posting_id[1:]),
                      scheme=m.scheme, score=round(100.0 * m.text_fit, 2), computed_at=now,
                      rules=[{"check": g.check, "code": g.code, "params": dict(g.params)} for g in m.rules])
@@ -69,21 +63,40 @@ def _in_matching(profile_ids: Iterable[int]) -> set[int]:
 
 
 def store_near_misses_for_seeker(engine: Engine | None, seeker_id: str) -> int:
-    """Replace one seeker record's near misses (one scheme). Returns rows written.
+    """Replace one seeker record's near misses (one scheme). Returns rows written."""
+    return store_near_misses_for_seekers(engine, [seeker_id])
 
-    Called by the matcher when it applies a change of the seeker (``services.matcher``).
+
+def store_near_misses_for_seekers(engine: Engine | None, seeker_ids: Iterable[str]) -> int:
+    """Replace these seeker records' near misses (each in its own scheme). Returns rows written.
+
+    Called by the matcher when it applies changes (``services.matcher``): one DELETE per scheme,
+    one batched engine lookup and one INSERT for the lot, however many seekers a change touches.
     """
-    profile_id = _profile_id(seeker_id)
-    if profile_id is None:
+    wanted = {seeker_id: _profile_id(seeker_id) for seeker_id in dict.fromkeys(seeker_ids)}
+    wanted = {seeker_id: profile_id for seeker_id, profile_id in wanted.items() if profile_id is not None}
+    if not wanted:
         return 0
-    scheme = seeker_id.split(":", 1)[1]
-    erase(profile_id, scheme)
-    if engine is None or profile_id not in _in_matching([profile_id]):
+    by_scheme: dict[str, list[int]] = {}
+    for seeker_id, profile_id in wanted.items():
+        by_scheme.setdefault(seeker_id.split(":", 1)[1], []).append(profile_id)
+    for scheme, profile_ids in by_scheme.items():
+        db.session.execute(sa.delete(NearMiss).where(NearMiss.scheme == scheme,
+                                                     NearMiss.candidate_profile_id.in_(sorted(set(profile_ids))))
+                           .execution_options(synchronize_session=False))
+    if engine is None:
         return 0
-    rows = _rows_for(engine, seeker_id, profile_id, utcnow())
-    db.session.add_all(rows)
+    from marketplace.matching.near_miss import near_misses_for_seekers  # engine side only
+
+    allowed = _in_matching(wanted.values())
+    found = near_misses_for_seekers(engine, [s for s, p in wanted.items() if p in allowed], k=PER_SEEKER)
+    now, written = utcnow(), 0
+    for seeker_id, misses in found.items():
+        rows = _rows(misses, wanted[seeker_id], now)
+        db.session.add_all(rows)
+        written += len(rows)
     db.session.flush()
-    return len(rows)
+    return written
 
 
 #: Seekers a posting's change may recompute beyond those holding a row for it (see below).
@@ -121,8 +134,7 @@ def refresh_for_posting(engine: Engine | None, posting_id: int, engine_id: str |
             count, low = stored.get((_profile_id(seeker_id), seeker_id.split(":", 1)[1]), (0, None))
             if count < PER_SEEKER or low is None or round(100.0 * fit, 2) >= low:
                 affected.add(seeker_id)
-    for seeker_id in sorted(affected):
-        store_near_misses_for_seeker(engine, seeker_id)
+    store_near_misses_for_seekers(engine, sorted(affected))
     return len(affected)
 
 
@@ -132,14 +144,14 @@ def store_scheme_near_misses(scheme: str, engine: Engine | None) -> int:
                        .execution_options(synchronize_session=False))
     if engine is None:
         return 0
+    from marketplace.matching.near_miss import near_misses_for_seekers  # engine side only
+
     seeker_ids = sorted(s for s, s_scheme in engine._seeker_scheme.items() if s_scheme == scheme)
     allowed = _in_matching(p for p in map(_profile_id, seeker_ids) if p is not None)
+    seeker_ids = [s for s in seeker_ids if _profile_id(s) in allowed]  # every candidate record the engine holds
     now, written = utcnow(), 0
-    for seeker_id in seeker_ids:  # every candidate record the engine holds
-        profile_id = _profile_id(seeker_id)
-        if profile_id is None or profile_id not in allowed:
-            continue
-        rows = _rows_for(engine, seeker_id, profile_id, now)
+    for seeker_id, misses in near_misses_for_seekers(engine, seeker_ids, k=PER_SEEKER).items():
+        rows = _rows(misses, _profile_id(seeker_id) or 0, now)
         db.session.add_all(rows)
         written += len(rows)
     db.session.flush()

@@ -25,7 +25,6 @@ from marketplace.models import (
 from marketplace.schemes.registry import SCHEMES
 from marketplace.services import near_misses
 # "Why not yet" rows are written where suggestions are (the matcher's apply path and rebuilds).
-from marketplace.services.near_misses import store_near_misses_for_seeker  # noqa: F401
 
 if TYPE_CHECKING:
     from marketplace.matching import Engine, Suggestion
