@@ -32,6 +32,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from contextlib import ExitStack, closing
@@ -177,7 +178,7 @@ class Gunicorn:
         self.env, self.port, self.workers, self.log_path = env, port, workers, log_path
         self.process: subprocess.Popen | None = None
 
-    def __enter__(self) -> str:
+    def __enter__(self) -> Gunicorn:
         self._log = self.log_path.open("w")
         self.process = subprocess.Popen(
             [str(BIN / "gunicorn"), "--workers", str(self.workers), "--bind", f"127.0.0.1:{self.port}",
@@ -197,7 +198,8 @@ class Gunicorn:
         else:
             raise SystemExit("gunicorn did not answer within 60 s")
         log(f"gunicorn with {self.workers} workers on {base}")
-        return base
+        self.base = base
+        return self
 
     def __exit__(self, *exc: object) -> None:
         if self.process is not None and self.process.poll() is None:
@@ -282,20 +284,116 @@ def matching_state(database_url: str, since: datetime) -> tuple[int, int]:
     return waiting, fresh
 
 
-def run_locust(env: dict[str, str], base: str, args: argparse.Namespace, folder: Path) -> int:
+# --- CPU per part of the stack ---------------------------------------------------------------
+TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _processes() -> dict[int, tuple[int, str, float]]:
+    """pid -> (parent pid, command name, CPU seconds used so far), from /proc (empty elsewhere)."""
+    found: dict[int, tuple[int, str, float]] = {}
+    for entry in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = entry.read_text()
+        except OSError:  # the process ended meanwhile
+            continue
+        name = text[text.index("(") + 1:text.rindex(")")]
+        fields = text[text.rindex(")") + 2:].split()
+        found[int(entry.parent.name)] = (int(fields[1]), name, (int(fields[11]) + int(fields[12])) / TICKS)
+    return found
+
+
+def _total_cpu() -> float:
+    """CPU seconds the whole machine has spent busy (every core, /proc/stat)."""
+    try:
+        values = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    except OSError:
+        return 0.0
+    idle = values[3] + (values[4] if len(values) > 4 else 0)
+    return (sum(values[:8]) - idle) / TICKS
+
+
+class CpuMeter:
+    """CPU seconds of each part of the stack (gunicorn, the matcher, locust, PostgreSQL, the rest of
+    the machine) between two snapshots: where the two cores went while the pages were measured.
+    Process trees are followed from their root pid, so the workers gunicorn forks count as gunicorn
+    (processes that ended in between lose their share: none do during a run)."""
+
+    def __init__(self, roots: dict[str, int]) -> None:
+        self.roots = roots
+        self.start: tuple[float, float, dict[str, float]] | None = None
+        self.end: tuple[float, float, dict[str, float]] | None = None
+
+    def _snapshot(self) -> tuple[float, float, dict[str, float]]:
+        processes = _processes()
+        children: dict[int, list[int]] = {}
+        for pid, (parent, _name, _cpu) in processes.items():
+            children.setdefault(parent, []).append(pid)
+        used: dict[str, float] = {}
+        for part, root in self.roots.items():
+            stack, total = [root], 0.0
+            while stack:
+                pid = stack.pop()
+                total += processes.get(pid, (0, "", 0.0))[2]
+                stack.extend(children.get(pid, ()))
+            used[part] = total
+        used["postgresql"] = sum(cpu for _parent, name, cpu in processes.values() if name == "postgres")
+        return time.monotonic(), _total_cpu(), used
+
+    def begin(self) -> None:
+        self.start = self._snapshot()
+
+    def tick(self) -> None:
+        self.end = self._snapshot()
+
+    def report(self, requests: int) -> None:
+        if self.start is None or self.end is None:
+            log("CPU: the measured part never began")
+            return
+        (t0, busy0, used0), (t1, busy1, used1) = self.start, self.end
+        seconds = max(t1 - t0, 1e-9)
+        parts = {part: used1[part] - used0.get(part, 0.0) for part in used1}
+        parts["rest of the machine"] = max((busy1 - busy0) - sum(parts.values()), 0.0)
+        cores = os.cpu_count() or 1
+        log(f"CPU over the measured {seconds:.0f} s ({cores} cores, {100 * (busy1 - busy0) / (seconds * cores):.0f} % busy): "
+            + ", ".join(f"{part} {cpu:.1f} s ({100 * cpu / seconds:.0f} % of a core)" for part, cpu in parts.items()))
+        if requests:
+            web = parts.get("gunicorn", 0.0) + parts.get("postgresql", 0.0)
+            log(f"CPU per request: gunicorn {1000 * parts.get('gunicorn', 0.0) / requests:.1f} ms + PostgreSQL "
+                f"{1000 * parts.get('postgresql', 0.0) / requests:.1f} ms = {1000 * web / requests:.1f} ms over {requests} requests")
+
+
+def run_locust(env: dict[str, str], base: str, args: argparse.Namespace, folder: Path,
+               roots: dict[str, int] | None = None) -> tuple[int, CpuMeter]:
     command = [str(BIN / "locust"), "-f", str(LOCUSTFILE), "--headless", "--host", base,
                "-u", str(args.users), "-r", str(args.spawn_rate), "-t", args.run_time,
                "--csv", str(folder / "stats"), "--only-summary", "--stop-timeout", "10",
                "--loglevel", "WARNING"]
     log(f"locust: {args.users} users, spawn rate {args.spawn_rate}/s, {args.run_time} (load average {load_average()})")
-    with (folder / "locust.log").open("w") as out:
-        result = subprocess.run(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    return result.returncode
+    log_path = folder / "locust.log"
+    with log_path.open("w") as out:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        meter = CpuMeter({**(roots or {}), "locust": process.pid})
+
+        def measure() -> None:
+            """From the reset that starts the measured part (the locustfile logs it) to locust's last
+            second alive: a snapshot each second, the last one taken while locust still ran is the end."""
+            while process.poll() is None and "statistics reset" not in log_path.read_text(errors="replace"):
+                time.sleep(0.2)
+            meter.begin()
+            while process.poll() is None:
+                meter.tick()
+                time.sleep(1)
+
+        watcher = threading.Thread(target=measure, daemon=True)
+        watcher.start()
+        code = process.wait()
+        watcher.join(timeout=5)
+    return code, meter
 
 
 # --- report --------------------------------------------------------------------------------
-def report(folder: Path, target: float) -> tuple[int, int]:
-    """Print the table; returns (failed requests, locustfile exceptions)."""
+def report(folder: Path, target: float) -> tuple[int, int, int]:
+    """Print the table; returns (failed requests, locustfile exceptions, requests measured)."""
     rows = list(csv.DictReader((folder / "stats_stats.csv").open()))
     exceptions = list(csv.DictReader((folder / "stats_exceptions.csv").open()))
     print()
@@ -321,7 +419,7 @@ def report(folder: Path, target: float) -> tuple[int, int]:
         log(f"failure: {failure['Method']} {failure['Name']}: {failure['Error']} ×{failure['Occurrences']}")
     for exception in exceptions:
         log(f"exception ×{exception['Count']}: {exception['Message']}")
-    return failed, len(exceptions)
+    return failed, len(exceptions), int(overall["Request Count"])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -353,16 +451,19 @@ def main(argv: list[str] | None = None) -> int:
         matcher = stack.enter_context(MatcherProcess(env, folder / "matcher.log", args.matcher_nice))
         if args.wait_for_matcher:
             wait_for_matcher(database_url, matcher_started, args.wait_for_matcher)
-        base = stack.enter_context(Gunicorn(env, free_port(), args.workers, folder / "gunicorn.log"))
         started = datetime.now(UTC)
-        code = run_locust(env, base, args, folder)
+        gunicorn = stack.enter_context(Gunicorn(env, free_port(), args.workers, folder / "gunicorn.log"))
+        base = gunicorn.base
+        code, meter = run_locust(env, base, args, folder, {"gunicorn": gunicorn.process.pid,
+                                                           "matcher": matcher.process.pid})
         waiting, fresh = matching_state(database_url, started)
         log(f"matching: {fresh} people/postings given fresh suggestions during the run, "
             f"{waiting} changes still queued at its end (matcher {'running' if matcher.process.poll() is None else 'DEAD'})")
         if not (folder / "stats_stats.csv").exists():
             sys.stderr.write((folder / "locust.log").read_text())
             return 1
-        failed, exceptions = report(folder, args.target_p95)
+        failed, exceptions, requests = report(folder, args.target_p95)
+        meter.report(requests)
         log(f"load average after the run: {load_average()}")
         if failed or exceptions or code != 0:
             log(f"FAILED: {failed} failed requests, {exceptions} exceptions (locust exit {code})")
