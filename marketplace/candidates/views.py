@@ -31,12 +31,12 @@ from marketplace.services.errors import DomainError
 @bp.route("/")
 @role_required(Role.CANDIDATE, admin=False)
 def dashboard() -> str:
-    profile = profiles.get_or_create_profile(current_user)
-    db.session.commit()
+    profile = profiles.profile_of(current_user)  # not saved yet: an empty one, and nothing of anybody else's
+    saved = profile.id is not None
     matches = db.session.scalars(sa.select(Match).join(Posting, Posting.id == Match.posting_id).where(
         Match.candidate_profile_id == profile.id, Match.status != MatchStatus.REJECTED,
         Posting.status == PostingStatus.PUBLISHED).options(contains_eager(Match.posting))
-        .order_by(Match.score.desc(), Match.id).limit(20)).all()
+        .order_by(Match.score.desc(), Match.id).limit(20)).all() if saved else []
     fresh_pending, fresh_at = matching_queue.freshness_of_profile(profile.id, [o.scheme for o in profile.opt_ins])
     verdict = eligibility.for_profile(profile)
     return render_template("candidates/dashboard.html", profile=profile, matches=matches,
@@ -44,7 +44,7 @@ def dashboard() -> str:
                            fresh_pending=fresh_pending, fresh_at=fresh_at, accelerator_eligibility=verdict,
                            accelerator_situation=eligibility.situation_text(verdict) if verdict else None,
                            min_years=eligibility.MIN_YEARS,
-                           near=near_misses.for_profile(profile.id), near_sentences=near_misses.sentences)
+                           near=near_misses.for_profile(profile.id) if saved else [], near_sentences=near_misses.sentences)
 
 
 def _profile_form_data(profile) -> dict:
@@ -66,7 +66,7 @@ def _profile_form_data(profile) -> dict:
 @bp.route("/profile", methods=["GET", "POST"])
 @role_required(Role.CANDIDATE, admin=False)
 def edit_profile() -> Response | tuple[str, int]:
-    profile = profiles.get_or_create_profile(current_user)
+    profile = profiles.get_or_create_profile(current_user) if request.method == "POST" else profiles.profile_of(current_user)
     form = ProfileForm(data=None if request.method == "POST" else _profile_form_data(profile))
     prefectures = reference.prefecture_choices(current_language())
     form.residence_prefecture.choices = [("", _("選択してください"))] + prefectures
@@ -100,7 +100,7 @@ def opt_in(code: str) -> Response | tuple[str, int]:
     scheme = SCHEMES.get(code)
     if scheme is None or not scheme.candidates_opt_in:
         abort(404)
-    profile = profiles.get_or_create_profile(current_user)
+    profile = profiles.get_or_create_profile(current_user) if request.method == "POST" else profiles.profile_of(current_user)
     existing = profile.opt_in(code)
     data = None
     if request.method == "GET" and existing is not None:
@@ -211,8 +211,7 @@ def request_disclosure(posting_id: int) -> Response:
 @role_required(Role.CANDIDATE, admin=False)
 def privacy_page() -> str:
     """The person's records (consents, disclosures, requests) and their requests about their data."""
-    profile = profiles.get_or_create_profile(current_user)
-    db.session.commit()
+    profile = profiles.profile_of(current_user)
     return render_template("candidates/privacy.html", profile=profile, disclosures=privacy.disclosures_of(current_user),
                            requests=privacy.requests_of(current_user), consents=privacy.consents_of(current_user),
                            correction_form=CorrectionForm(), button_form=ButtonForm(), **_visibility_context(profile))
@@ -252,7 +251,7 @@ def request_correction() -> Response | tuple[str, int]:
     if (earlier := idempotency.earlier_result()) is not None:
         return earlier
     if not form.validate_on_submit():
-        profile = profiles.get_or_create_profile(current_user)
+        profile = profiles.profile_of(current_user)
         return render_template("candidates/privacy.html", profile=profile, disclosures=privacy.disclosures_of(current_user),
                                requests=privacy.requests_of(current_user), consents=privacy.consents_of(current_user),
                                correction_form=form, button_form=ButtonForm(), **_visibility_context(profile)), 400

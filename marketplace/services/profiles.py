@@ -75,13 +75,33 @@ def _require_owner(actor: User, profile: CandidateProfile) -> None:
         raise PermissionDenied(str(_l("このプロフィールは編集できません。")))
 
 
+def _blank_profile(user: User) -> CandidateProfile:
+    """An empty profile with every column's default set now (Python-side defaults otherwise wait for INSERT)."""
+    return CandidateProfile(
+        user=user, work_prefectures=[], remote="either", employment_forms=[], skills=[], qualifications=[],
+        other_qualifications="", self_intro="", phone="", visibility=Visibility.COORDINATORS,
+        name_visibility=FieldVisibility.COORDINATORS, contact_visibility=FieldVisibility.INTRODUCED,
+        career_visibility=FieldVisibility.VERIFIED_ORGS, intro_visibility=FieldVisibility.VERIFIED_ORGS,
+        search_text="")
+
+
+def profile_of(user: User) -> CandidateProfile:
+    """The candidate's profile for reading: the stored one, or an unsaved empty one (``id`` None) that
+    is never added to the session. Pages shown with GET use this: looking never writes a row; the
+    first save creates it (:func:`get_or_create_profile`)."""
+    if user.role != Role.CANDIDATE:
+        raise PermissionDenied(str(_l("プロフィールを持てるのは個人の利用者だけです。")))
+    profile = db.session.scalar(sa.select(CandidateProfile).where(CandidateProfile.user_id == user.id))
+    return profile if profile is not None else _blank_profile(user)
+
+
 def get_or_create_profile(user: User) -> CandidateProfile:
-    """The candidate's profile, created empty on first use."""
+    """The candidate's profile, created empty on first use (by a write: a save, a scheme joined)."""
     if user.role != Role.CANDIDATE:
         raise PermissionDenied(str(_l("プロフィールを持てるのは個人の利用者だけです。")))
     profile = db.session.scalar(sa.select(CandidateProfile).where(CandidateProfile.user_id == user.id))
     if profile is None:
-        profile = CandidateProfile(user=user, work_prefectures=[], employment_forms=[], skills=[], qualifications=[])
+        profile = _blank_profile(user)
         db.session.add(profile)
         db.session.flush()
     return profile
