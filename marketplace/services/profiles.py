@@ -97,11 +97,8 @@ def profile_of(user: User) -> CandidateProfile:
 
 def get_or_create_profile(user: User) -> CandidateProfile:
     """The candidate's profile, created empty on first use (by a write: a save, a scheme joined)."""
-    if user.role != Role.CANDIDATE:
-        raise PermissionDenied(str(_l("プロフィールを持てるのは個人の利用者だけです。")))
-    profile = db.session.scalar(sa.select(CandidateProfile).where(CandidateProfile.user_id == user.id))
-    if profile is None:
-        profile = _blank_profile(user)
+    profile = profile_of(user)
+    if profile.id is None:
         db.session.add(profile)
         db.session.flush()
     return profile
