@@ -12,8 +12,8 @@ from marketplace.config import Config, default_base_url
 
 def configure(app: Flask, overrides: Mapping[str, Any] | None) -> None:
     """Load defaults, apply overrides, resolve the secret key and set up logging."""
-    from marketplace.logs import configure_logging
-    from marketplace.secret_key import resolve_secret_key
+    from marketplace.core.logs import configure_logging
+    from marketplace.core.secret_key import resolve_secret_key
 
     app.config.from_object(Config)
     if overrides:
@@ -31,9 +31,9 @@ def register_extensions(app: Flask) -> None:
     """Bind the extension instances and wire Flask-Login and Babel selectors."""
     from marketplace import models  # noqa: F401  (register every table on the metadata)
     from marketplace.extensions import babel, csrf, db, limiter, login_manager, migrate
-    from marketplace.forms_common import install_browser_formdata
-    from marketplace.i18n import select_locale, select_timezone
-    from marketplace.services.accounts import load_user_by_session_secret
+    from marketplace.core.forms import install_browser_formdata
+    from marketplace.core.i18n import select_locale, select_timezone
+    from marketplace.accounts.operations import load_user_by_session_secret
 
     db.init_app(app)
     install_sqlite_pragmas(app)
@@ -85,7 +85,7 @@ def _note_session_use() -> None:
     from flask_login import current_user
 
     from marketplace.extensions import db
-    from marketplace.services import sessions
+    from marketplace.accounts import sessions
 
     if request.endpoint == "static":
         return
@@ -94,8 +94,8 @@ def _note_session_use() -> None:
 
 
 def register_security(app: Flask) -> None:
-    """Security headers, proxy awareness and the second-factor gate (``marketplace.security``)."""
-    from marketplace.security import init_app
+    """Security headers, proxy awareness and the second-factor gate (``marketplace.core.security``)."""
+    from marketplace.core.security import init_app
 
     init_app(app)
 
@@ -105,13 +105,13 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.admin import bp as admin_bp
     from marketplace.api import bp as api_bp
     from marketplace.api import pages_bp as api_pages_bp
-    from marketplace.auth import bp as auth_bp
-    from marketplace.candidates import bp as candidates_bp
+    from marketplace.accounts import bp as auth_bp
+    from marketplace.profiles import bp as candidates_bp
     from marketplace.coordination import bp as coordination_bp
     from marketplace.matches import bp as matches_bp
     from marketplace.organisations import bp as organisations_bp
     from marketplace.public import bp as public_bp
-    from marketplace.routing import DatabaseIntegerConverter
+    from marketplace.core.routing import DatabaseIntegerConverter
     from marketplace.settings import bp as settings_bp
 
     app.url_map.converters["int"] = DatabaseIntegerConverter  # before any rule is added
@@ -137,7 +137,7 @@ def register_errors(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     """Filters and globals used by templates (dates in JST, fiscal years, scheme names)."""
-    from marketplace.i18n import register_template_helpers as register
+    from marketplace.core.i18n import register_template_helpers as register
 
     register(app)
 

@@ -8,8 +8,10 @@ from flask.cli import AppGroup
 
 from marketplace.extensions import db
 from marketplace.models import Organisation, Role, User
-from marketplace.services import accounts, organisations, reference, two_factor
-from marketplace.services.errors import DomainError
+from marketplace.accounts import operations as accounts, two_factor
+from marketplace.organisations import operations as organisations
+from marketplace.seeding import reference
+from marketplace.core.domain_errors import DomainError
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 seed_cli = AppGroup("seed", help="Load reference and demo data.")
@@ -65,7 +67,7 @@ def reset_two_factor_command(email: str) -> None:
     if user is None:
         raise click.BadParameter(f"no user with email {email}", param_hint="--email")
     two_factor.clear(user)
-    from marketplace.services import sessions
+    from marketplace.accounts import sessions
 
     sessions.end_all(user)
     db.session.commit()
@@ -93,7 +95,7 @@ def seed_reference_command() -> None:
 @seed_cli.command("demo")
 def seed_demo_command() -> None:
     """Create the demo organisations and accounts (idempotent) and print how to log in."""
-    from marketplace.services.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_counts, load_demo
+    from marketplace.seeding.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_counts, load_demo
 
     accounts_made = load_demo()
     db.session.commit()
@@ -115,7 +117,7 @@ def seed_demo_command() -> None:
 @seed_cli.command("pipeline")
 def seed_pipeline_command() -> None:
     """Move some demo suggestions through the pipeline (after `flask match refresh`; idempotent)."""
-    from marketplace.services.demo_pipeline import advance_demo_matches
+    from marketplace.seeding.demo_pipeline import advance_demo_matches
 
     counts = advance_demo_matches()
     db.session.commit()
@@ -134,7 +136,7 @@ def seed_pipeline_command() -> None:
               help="Load-test coordinators load-coordinator-NN@example.jp (demo password and TOTP secret).")
 def seed_scale_command(candidates: int, postings_total: int, coordinators: int) -> None:
     """Add synthetic candidates, postings and coordinators for load tests (after `flask seed demo`)."""
-    from marketplace.services.demo_scale import scale_demo
+    from marketplace.seeding.demo_scale import scale_demo
 
     report = scale_demo(candidates, postings_total, coordinators)
     db.session.commit()
@@ -162,7 +164,7 @@ match_cli = AppGroup("match", help="Matching engine.")
 @match_cli.command("refresh")
 def match_refresh_command() -> None:
     """Refit the engine on all current data and store the top suggestions for every posting."""
-    from marketplace.services.suggestions import refresh_all
+    from marketplace.suggestions.bridge import refresh_all
 
     with click.progressbar(length=1, label="Scoring postings", show_pos=True) as bar:
         def progress(done: int, total: int) -> None:
@@ -183,7 +185,7 @@ def match_worker_command(once: bool) -> None:
     """
     from flask import current_app
 
-    from marketplace.services.matcher import Matcher
+    from marketplace.suggestions.matcher import Matcher
 
     matcher = Matcher.from_config(current_app.config)
     if once:
@@ -199,7 +201,7 @@ def match_worker_command(once: bool) -> None:
 @match_cli.command("drain")
 def match_drain_command() -> None:
     """Apply every queued change in this process (all schemes), then exit."""
-    from marketplace.services.matcher import drain_all
+    from marketplace.suggestions.matcher import drain_all
 
     click.echo(f"applied {drain_all()} changes")
 
@@ -216,8 +218,8 @@ def audit_affected_command(since: str, field: str) -> None:
     import sys
     from datetime import UTC, datetime
 
-    from marketplace.services import privacy
-    from marketplace.services.errors import DomainError
+    from marketplace.privacy import records as privacy
+    from marketplace.core.domain_errors import DomainError
 
     try:
         moment = datetime.fromisoformat(since)
@@ -243,7 +245,7 @@ mail_cli = AppGroup("mail", help="Outgoing mail: bounces and pauses.")
 @click.argument("address")
 def mail_unbounce_command(address: str) -> None:
     """Send to ADDRESS again (forget that it bounced)."""
-    from marketplace.services import outbox
+    from marketplace.digests import outbox
 
     if not outbox.unbounce(address):
         raise click.ClickException(f"{address} is not recorded as bouncing")
@@ -254,7 +256,7 @@ def mail_unbounce_command(address: str) -> None:
 @mail_cli.command("resume")
 def mail_resume_command() -> None:
     """Resume sending after a pause (relay/policy refusal or a batch of refusals)."""
-    from marketplace.services import outbox
+    from marketplace.digests import outbox
 
     if not outbox.resume():
         click.echo("sending was not paused")
@@ -267,7 +269,7 @@ def mail_resume_command() -> None:
 def mail_status_command() -> None:
     """Print whether sending is paused, and the bouncing addresses."""
     from marketplace.models import BouncedAddress
-    from marketplace.services import outbox
+    from marketplace.digests import outbox
 
     paused = outbox.active_pause()
     click.echo(f"paused since {paused.created_at:%Y-%m-%d %H:%M} UTC: {paused.reason} {paused.detail}"

@@ -42,7 +42,7 @@ class Config:
     """Defaults for development; production overrides them through the environment."""
 
     # Signing key for sessions and tokens. When unset it is generated once and kept in
-    # the instance folder (see ``marketplace.secret_key``), never in the code.
+    # the instance folder (see ``marketplace.core.secret_key``), never in the code.
     SECRET_KEY: str | None = os.environ.get("SECRET_KEY")
     # SQLAlchemy URL. A relative SQLite path lands in the instance folder.
     SQLALCHEMY_DATABASE_URI: str = os.environ.get("DATABASE_URL", "sqlite:///marketplace.sqlite")

@@ -9,7 +9,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from marketplace.extensions import db
-from marketplace.services.errors import DomainError
+from marketplace.core.domain_errors import DomainError
 
 logger = logging.getLogger(__name__)
 

@@ -101,7 +101,7 @@ def run(args: argparse.Namespace, matcher: Matcher | None) -> None:
     from marketplace import create_app
     from marketplace.extensions import db
     from marketplace.models import CandidateProfile, MatchingFreshness, SchemeOptIn
-    from marketplace.services import profiles
+    from marketplace.profiles import operations as profiles
 
     app = create_app()
     with app.app_context():

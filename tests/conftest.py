@@ -17,8 +17,9 @@ from aiosmtpd.controller import Controller
 from marketplace import create_app
 from marketplace.extensions import db, limiter
 from marketplace.models import Base, Organisation, OrgKind, Role, User, utcnow
-from marketplace.services import accounts, organisations, two_factor
-from marketplace.services.reference import load_prefectures
+from marketplace.accounts import operations as accounts, two_factor
+from marketplace.organisations import operations as organisations
+from marketplace.seeding.reference import load_prefectures
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 PASSWORD = "correct-Horse-battery-9"
@@ -147,7 +148,7 @@ def _truncate_all() -> None:
 
 def drain_matching_now() -> int:
     """Run the real matcher's drain in this process until the change log is empty (in an app context)."""
-    from marketplace.services.matcher import drain_all
+    from marketplace.suggestions.matcher import drain_all
 
     return drain_all()
 

@@ -7,8 +7,8 @@ from wtforms import BooleanField, SelectField, StringField, SubmitField
 from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from marketplace.auth.forms import ORG_KIND_LABELS
-from marketplace.forms_common import CleanText, UniqueSelectMultipleField, max_length, required, strip_text
+from marketplace.accounts.forms import ORG_KIND_LABELS
+from marketplace.core.forms import CleanText, UniqueSelectMultipleField, max_length, required, strip_text
 from marketplace.schemes import SCHEME_NAMES
 
 

@@ -7,16 +7,18 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from marketplace import idempotency
-from marketplace.access import role_required
+from marketplace.core import idempotency
+from marketplace.core.access import role_required
 from marketplace.admin import bp
 from marketplace.admin.forms import MailActionForm, OrganisationForm, UserAdminForm, VerifyForm
-from marketplace.auth.forms import ROLE_LABELS
+from marketplace.accounts.forms import ROLE_LABELS
 from marketplace.extensions import db
-from marketplace.i18n import current_language
+from marketplace.core.i18n import current_language
 from marketplace.models import BouncedAddress, OrgKind, Organisation, Role, User
-from marketplace.services import organisations, outbox, reference
-from marketplace.services.errors import DomainError
+from marketplace.organisations import operations as organisations
+from marketplace.digests import outbox
+from marketplace.seeding import reference
+from marketplace.core.domain_errors import DomainError
 
 
 @bp.route("/")
@@ -147,7 +149,7 @@ def _apply_user_changes(user: User, form: UserAdminForm) -> None:
     user.role = new_role
     if user.active != form.active.data and user.role == Role.CANDIDATE:
         from marketplace.models import CandidateProfile
-        from marketplace.services import matching_queue
+        from marketplace.suggestions import queue as matching_queue
 
         matching_queue.record_profile(db.session.scalar(
             sa.select(CandidateProfile.id).where(CandidateProfile.user_id == user.id)))
@@ -166,7 +168,7 @@ def _apply_user_changes(user: User, form: UserAdminForm) -> None:
 def mail_status() -> str:
     """Whether sending is paused (and why), and the addresses that bounced."""
     from marketplace.models import BouncedAddress, MailPause
-    from marketplace.services import outbox
+    from marketplace.digests import outbox
 
     bounces = db.session.scalars(sa.select(BouncedAddress).order_by(BouncedAddress.created_at.desc())).all()
     history = db.session.scalars(sa.select(MailPause).order_by(MailPause.id.desc()).limit(10)).all()
@@ -177,7 +179,7 @@ def mail_status() -> str:
 @bp.route("/mail/resume", methods=["POST"])
 @role_required(Role.ADMIN)
 def mail_resume() -> Response | tuple[str, int]:
-    from marketplace.services import outbox
+    from marketplace.digests import outbox
 
     if not MailActionForm().validate_on_submit():
         return render_template("errors/400.html"), 400
@@ -191,7 +193,7 @@ def mail_resume() -> Response | tuple[str, int]:
 @role_required(Role.ADMIN)
 def mail_unbounce(bounce_id: int) -> Response | tuple[str, int]:
     from marketplace.models import BouncedAddress
-    from marketplace.services import outbox
+    from marketplace.digests import outbox
 
     bounce = db.get_or_404(BouncedAddress, bounce_id)
     if not MailActionForm().validate_on_submit():

@@ -5,8 +5,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, SubmitField
 
-from marketplace.forms_common import CleanText, max_length, required, strip_text
-from marketplace.services.api_tokens import DEFAULT_EXPIRY_DAYS, EXPIRY_CHOICES_DAYS
+from marketplace.core.forms import CleanText, max_length, required, strip_text
+from marketplace.accounts.api_tokens import DEFAULT_EXPIRY_DAYS, EXPIRY_CHOICES_DAYS
 
 
 class NewTokenForm(FlaskForm):

@@ -16,9 +16,9 @@ from marketplace.api.params import (
     PREFECTURE_PATTERN,
 )
 from marketplace.models import MatchStatus, OrgKind, PostingStatus
-from marketplace.pipeline import machine
+from marketplace.matches import machine
 from marketplace.schemes.registry import SCHEMES
-from marketplace.services.search import POSTING_SORTS, REMOTE_VALUES
+from marketplace.postings.search import POSTING_SORTS, REMOTE_VALUES
 
 API_VERSION = "1.0.0"
 

@@ -10,14 +10,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from marketplace import idempotency
-from marketplace.access import role_required
+from marketplace.core import idempotency
+from marketplace.core.access import role_required
 from marketplace.api import pages_bp as bp
 from marketplace.api.forms import NewTokenForm, RevokeTokenForm
 from marketplace.extensions import db
 from marketplace.models import Role
-from marketplace.services import api_tokens
-from marketplace.services.errors import DomainError
+from marketplace.accounts import api_tokens
+from marketplace.core.domain_errors import DomainError
 
 ALL_ROLES = (Role.CANDIDATE, Role.MEMBER, Role.COORDINATOR, Role.ADMIN)
 

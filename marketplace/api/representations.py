@@ -18,9 +18,9 @@ from flask import url_for
 from flask_sqlalchemy.pagination import Pagination
 
 from marketplace.models import Match, Posting
-from marketplace.pipeline import machine
+from marketplace.matches import machine
 from marketplace.schemes.registry import get_scheme
-from marketplace.services.postings import COLUMN_FIELDS
+from marketplace.postings.operations import COLUMN_FIELDS
 
 
 def _iso(value: date | datetime | None) -> str | None:

@@ -21,9 +21,10 @@ from marketplace.api.openapi import openapi_document
 from marketplace.extensions import csrf, db, limiter
 from marketplace.models import CandidateProfile, Match, MatchStatus, Posting, PostingStatus, Role, User
 from marketplace.schemes.registry import SCHEMES
-from marketplace.services import api_tokens, pipeline
-from marketplace.services import postings as posting_service
-from marketplace.services.search import POSTING_SORTS, REMOTE_VALUES, PostingFilters
+from marketplace.accounts import api_tokens
+from marketplace.matches import operations as pipeline
+from marketplace.postings import operations as posting_service
+from marketplace.postings.search import POSTING_SORTS, REMOTE_VALUES, PostingFilters
 
 #: Endpoints anyone may call without a token.
 PUBLIC_ENDPOINTS = frozenset({"api.index", "api.openapi"})

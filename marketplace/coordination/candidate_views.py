@@ -3,7 +3,7 @@
 A profile is in a coordinator's area when the candidate joined one of the coordinator's schemes and lives in,
 or would work in, one of the coordinator's prefectures. Coordinators see every visibility level (including
 "coordinators only"); contact details only where the candidate chose to show them to coordinators, else
-after an introduction both sides accepted (``services/visibility.py`` decides).
+after an introduction both sides accepted (``profiles/visibility.py`` decides).
 """
 from __future__ import annotations
 
@@ -13,21 +13,23 @@ from flask import abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from marketplace.access import role_required
+from marketplace.core.access import role_required
 from marketplace.coordination import bp
 from marketplace.extensions import db
-from marketplace.filter_options import CANDIDATE_EMPLOYMENT_FORMS, candidate_filter_options
-from marketplace.i18n import current_language
+from marketplace.schemes.filter_options import CANDIDATE_EMPLOYMENT_FORMS, candidate_filter_options
+from marketplace.core.i18n import current_language
 from marketplace.models import CandidateProfile, Role, Visibility
-from marketplace.presenters import rows_for
+from marketplace.schemes.presenters import rows_for
 from marketplace.public.forms import SaveSearchForm
 from marketplace.schemes import eligibility
 from marketplace.schemes import fields as f
 from marketplace.schemes.fields import label_of
 from marketplace.schemes.registry import SCHEMES
-from marketplace.services import near_misses, reference, visibility
-from marketplace.services.candidate_area import area_condition, in_area
-from marketplace.services.search import CandidateFilters, candidate_visibilities_for
+from marketplace.suggestions import near_misses
+from marketplace.seeding import reference
+from marketplace.profiles import visibility
+from marketplace.profiles.areas import area_condition, in_area
+from marketplace.postings.search import CandidateFilters, candidate_visibilities_for
 
 #: Opt-in fields a candidate was told are used for matching only (never shown to anyone).
 PRIVATE_OPT_IN_FIELDS = ("monthly_fee_min",)

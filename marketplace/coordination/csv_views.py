@@ -11,16 +11,20 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from marketplace import idempotency
-from marketplace.access import role_required
+from marketplace.core import idempotency
+from marketplace.core.access import role_required
 from marketplace.coordination import bp
 from marketplace.coordination.csv_forms import CsvCommitForm, CsvUploadForm
 from marketplace.extensions import db
-from marketplace.i18n import current_language, to_jst
+from marketplace.core.i18n import current_language, to_jst
 from marketplace.models import CandidateProfile, Match, Posting, Role, User, utcnow
-from marketplace.services import areas, csv_export, csv_io, csv_postings, invitations
-from marketplace.services.csv_io import CsvFileError, ImportPreview
-from marketplace.services.errors import DomainError
+from marketplace.organisations import areas
+from marketplace.coordination import csv_export
+from marketplace.core import csv_io
+from marketplace.postings import csv_table as csv_postings
+from marketplace.accounts import invitations
+from marketplace.core.csv_io import CsvFileError, ImportPreview
+from marketplace.core.domain_errors import DomainError
 
 IMPORTS = {"postings": csv_postings.IMPORT_PURPOSE, "invitations": invitations.IMPORT_PURPOSE}
 

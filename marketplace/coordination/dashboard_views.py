@@ -9,17 +9,17 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from marketplace.access import role_required
+from marketplace.core.access import role_required
 from marketplace.coordination import bp
 from marketplace.coordination.support_forms import SupportStructureForm
 from marketplace.extensions import db
-from marketplace.i18n import current_language
-from marketplace.pipeline.labels import APPOINTMENT_LABELS, STATUS_LABELS
+from marketplace.core.i18n import current_language
+from marketplace.matches.labels import APPOINTMENT_LABELS, STATUS_LABELS
 from marketplace.models import SUPPORT_FUNCTIONS, Prefecture, Role, User
 from marketplace.schemes import scheme_name
-from marketplace.services import dashboards
-from marketplace.services import support_structure as support
-from marketplace.services.errors import DomainError
+from marketplace.coordination import dashboards
+from marketplace.organisations import support_structure as support
+from marketplace.core.domain_errors import DomainError
 
 
 # --- chart data (what static/js/dashboard-charts.js draws; the tables show the same numbers) ---

@@ -8,11 +8,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from marketplace import idempotency
-from marketplace.access import role_required
+from marketplace.core import idempotency
+from marketplace.core.access import role_required
 from marketplace.coordination import bp
 from marketplace.extensions import db
-from marketplace.forms_common import flash_form_errors
+from marketplace.core.forms import flash_form_errors
 from marketplace.matches.forms import (
     AdvanceForm,
     BulkForm,
@@ -27,9 +27,12 @@ from marketplace.matches.forms import (
 )
 from marketplace.models import FollowUp, Match, Prefecture, Role
 from marketplace.schemes.registry import SCHEMES, get_scheme
-from marketplace.services import postings as posting_service
-from marketplace.services import matching_queue, pipeline, pipeline_notices, privacy, visibility
-from marketplace.services.errors import DomainError
+from marketplace.postings import operations as posting_service
+from marketplace.suggestions import queue as matching_queue
+from marketplace.matches import operations as pipeline, notices as pipeline_notices
+from marketplace.privacy import records as privacy
+from marketplace.profiles import visibility
+from marketplace.core.domain_errors import DomainError
 
 PER_PAGE = 25
 
@@ -103,7 +106,7 @@ def match_bulk() -> Response:
 
 
 def safe_back() -> str:
-    from marketplace.urls import safe_next
+    from marketplace.core.urls import safe_next
 
     return safe_next(request.form.get("next")) or url_for("coordination.match_queue")
 
@@ -138,7 +141,7 @@ def _detail_forms(match: Match, **overrides: object) -> dict[str, object]:
 
 
 def render_match(match: Match, status: int = 200, **overrides: object) -> tuple[str, int]:
-    from marketplace.services.funding import funding_panel_for
+    from marketplace.matches.funding_panel import funding_panel_for
 
     scheme = get_scheme(match.scheme)
     if status >= 400:

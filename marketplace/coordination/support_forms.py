@@ -8,8 +8,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SubmitField, TextAreaField
 from wtforms.validators import ValidationError
 
-from marketplace.forms_common import CleanText, max_length, strip_text
-from marketplace.services.support_structure import NOTE_MAX
+from marketplace.core.forms import CleanText, max_length, strip_text
+from marketplace.organisations.support_structure import NOTE_MAX
 
 #: What a ticked checkbox may send (browsers send "y", the value of the input); anything else is refused.
 _TICKED_VALUES = frozenset({"y", "on", "1", "true", "yes"})

@@ -7,17 +7,17 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from marketplace.access import role_required
+from marketplace.core.access import role_required
 from marketplace.coordination import bp
 from marketplace.extensions import db
 from marketplace.models import Match, Organisation, Posting, PostingStatus, Role
 from marketplace.organisations.forms import ReviewForm
 from marketplace.organisations.views import create_posting_view
 from marketplace.schemes.registry import get_scheme, posting_types_for
-from marketplace.services import postings as posting_service
-from marketplace.services import matching_queue, proposals
-from marketplace.services.errors import DomainError
-from marketplace.services.organisations import organisations_in_area
+from marketplace.postings import operations as posting_service
+from marketplace.suggestions import queue as matching_queue, proposals
+from marketplace.core.domain_errors import DomainError
+from marketplace.organisations.operations import organisations_in_area
 
 
 @bp.route("/")
@@ -32,7 +32,7 @@ def _home_counts() -> dict[str, int]:
     """What waits for the coordinator: postings and suggestions to review, late next steps and follow-ups."""
     from datetime import date
 
-    from marketplace.services import pipeline
+    from marketplace.matches import operations as pipeline
 
     today = date.today()
 
@@ -102,7 +102,7 @@ def review_posting(posting_id: int) -> Response | tuple[str, int]:
 
 
 def _review_page(form: ReviewForm, posting: Posting) -> str:
-    from marketplace.services import anonymity
+    from marketplace.postings import anonymity
 
     scheme = get_scheme(posting.scheme)
     return render_template("coordination/review.html", form=form, posting=posting,

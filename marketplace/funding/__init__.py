@@ -1,4 +1,4 @@
 """National funding that may apply to a match: the programmes as data and the pure assessment.
 
-No Flask or SQLAlchemy here; ``marketplace.services.funding`` reads a Match into inputs.
+No Flask or SQLAlchemy here; ``marketplace.matches.funding_panel`` reads a Match into inputs.
 """

@@ -1,7 +1,7 @@
 """Japanese labels (msgids) and yen formatting for the funding panel.
 
 The only module of ``marketplace.funding`` that imports Flask-Babel; the rules stay pure.
-Programme names live with the engine's other funding codes in ``marketplace.reasons``.
+Programme names live with the engine's other funding codes in ``marketplace.suggestions.reasons``.
 """
 from __future__ import annotations
 
@@ -102,7 +102,7 @@ def format_yen(value: int | None, language: str = "ja") -> str:
 def register_funding_helpers(app: Flask) -> None:
     """Jinja helpers for the funding panel: ``yen`` and ``reiwa_fy`` filters, label globals."""
     from marketplace.funding.programmes import load_catalogue
-    from marketplace.i18n import current_language, reiwa_fiscal_year_label
+    from marketplace.core.i18n import current_language, reiwa_fiscal_year_label
 
     app.jinja_env.filters["yen"] = lambda value: format_yen(value, current_language())
     app.jinja_env.filters["reiwa_fy"] = lambda fy: reiwa_fiscal_year_label(fy, current_language())

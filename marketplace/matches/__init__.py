@@ -6,8 +6,8 @@ bp = Blueprint("matches", __name__)
 
 @bp.app_context_processor
 def _labels() -> dict[str, object]:
-    from marketplace.pipeline.labels import label_helpers
-    from marketplace.services.pipeline import awaiting_answer
+    from marketplace.matches.labels import label_helpers
+    from marketplace.matches.operations import awaiting_answer
 
     return {**label_helpers(), "awaiting_answer": awaiting_answer}
 

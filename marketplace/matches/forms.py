@@ -6,9 +6,15 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Optional
 
-from marketplace.forms_common import CleanText, input_required, max_length, required, strip_text
-from marketplace.pipeline.labels import ADOPTION_ROUTE_LABELS, APPOINTMENT_LABELS, OUTCOME_LABELS, REJECT_REASON_LABELS, STATUS_LABELS
-from marketplace.pipeline import machine
+from marketplace.core.forms import CleanText, input_required, max_length, required, strip_text
+from marketplace.matches.labels import (
+    ADOPTION_ROUTE_LABELS,
+    APPOINTMENT_LABELS,
+    OUTCOME_LABELS,
+    REJECT_REASON_LABELS,
+    STATUS_LABELS,
+)
+from marketplace.matches import machine
 
 def _text(label, n: int, *, optional: bool = True, multiline: bool = False):
     field = TextAreaField if multiline else StringField

@@ -7,16 +7,18 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from marketplace import idempotency
+from marketplace.core import idempotency
 from marketplace.extensions import db
-from marketplace.forms_common import flash_form_errors
+from marketplace.core.forms import flash_form_errors
 from marketplace.matches import bp
 from marketplace.matches.forms import DebriefForm, InterestForm, MessageForm, RespondForm
 from marketplace.models import Match, MatchStatus
 from marketplace.schemes.registry import get_scheme
-from marketplace.services import pipeline, pipeline_notices, privacy, visibility
-from marketplace.services.errors import DomainError
-from marketplace.urls import safe_next
+from marketplace.matches import operations as pipeline, notices as pipeline_notices
+from marketplace.privacy import records as privacy
+from marketplace.profiles import visibility
+from marketplace.core.domain_errors import DomainError
+from marketplace.core.urls import safe_next
 
 
 def _match_or_404(match_id: int) -> Match:

@@ -15,7 +15,7 @@ from marketplace.models.profiles import CandidateProfile
 
 
 class MatchStatus(StrEnum):
-    """Where a match stands (see ``marketplace.pipeline.machine``); the engine rewrites only ``suggested``."""
+    """Where a match stands (see ``marketplace.matches.machine``); the engine rewrites only ``suggested``."""
 
     SUGGESTED = "suggested"
     ON_HOLD = "on_hold"

@@ -2,7 +2,7 @@
 
 Everything that leaves by mail is first written to ``outbox_messages`` with a unique key per
 user, kind, stream and period, then delivered by a sender that claims rows (see
-``marketplace.services.outbox``). The unique key is what makes a digest "exactly once": building
+``marketplace.digests.outbox``). The unique key is what makes a digest "exactly once": building
 the same period twice finds the row already there.
 """
 from __future__ import annotations

@@ -21,7 +21,7 @@ class Visibility(StrEnum):
 
 
 class FieldVisibility(StrEnum):
-    """Who sees one field of a profile before an introduction (decided in ``services/visibility.py``)."""
+    """Who sees one field of a profile before an introduction (decided in ``profiles/visibility.py``)."""
 
     INTRODUCED = "introduced"  # nobody before an introduction both sides accepted (contact details only)
     COORDINATORS = "coordinators"

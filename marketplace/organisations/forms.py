@@ -8,12 +8,12 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Optional, ValidationError
 
-from marketplace.forms_common import CleanText, TagCount, max_length, required, strip_text
+from marketplace.core.forms import CleanText, TagCount, max_length, required, strip_text
 from marketplace.models import CloseReason
 from marketplace.schemes.forms import form_class, from_storable
 from marketplace.schemes.registry import PostingType
-from marketplace.services.postings import PostingData
-from marketplace.services.text import parse_tags
+from marketplace.postings.operations import PostingData
+from marketplace.core.text import parse_tags
 
 REMOTE_CHOICES = [("onsite", _l("現地勤務")), ("remote", _l("リモート可（フルリモート）")), ("either", _l("一部リモート"))]
 

@@ -7,11 +7,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from marketplace.access import role_required
+from marketplace.core.access import role_required
 from marketplace.extensions import db
-from marketplace.filter_options import candidate_filter_options
-from marketplace import idempotency
-from marketplace.i18n import current_language
+from marketplace.schemes.filter_options import candidate_filter_options
+from marketplace.core import idempotency
+from marketplace.core.i18n import current_language
 from marketplace.models import (
     CandidateProfile,
     CloseReason,
@@ -31,11 +31,15 @@ from marketplace.organisations.forms import (
 )
 from marketplace.public.forms import SaveSearchForm
 from marketplace.schemes.registry import get_scheme, posting_types_for, seeks_candidates
-from marketplace.services import postings as posting_service
-from marketplace.services import anonymity, matching_queue, privacy, reference, visibility
-from marketplace.services.errors import DomainError
-from marketplace.services.organisations import can_publish
-from marketplace.services.search import CandidateFilters, candidate_visibilities_for
+from marketplace.postings import operations as posting_service
+from marketplace.postings import anonymity
+from marketplace.suggestions import queue as matching_queue
+from marketplace.privacy import records as privacy
+from marketplace.seeding import reference
+from marketplace.profiles import visibility
+from marketplace.core.domain_errors import DomainError
+from marketplace.organisations.operations import can_publish
+from marketplace.postings.search import CandidateFilters, candidate_visibilities_for
 
 
 def prepare_posting_form(form: PostingBaseForm, default_prefecture: str | None) -> None:

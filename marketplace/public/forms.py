@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, SubmitField
 from wtforms.validators import AnyOf
 
-from marketplace.forms_common import CleanText, max_length, required, strip_text
+from marketplace.core.forms import CleanText, max_length, required, strip_text
 
 
 class SaveSearchForm(FlaskForm):

@@ -8,24 +8,24 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
-from marketplace import idempotency
+from marketplace.core import idempotency
 from marketplace.extensions import db
-from marketplace.filter_options import posting_filter_options
-from marketplace.i18n import current_language
+from marketplace.schemes.filter_options import posting_filter_options
+from marketplace.core.i18n import current_language
 from marketplace.models import DisclosureRequest, Match, MatchStatus, Posting, PostingStatus, Role, SavedSearch
 from marketplace.organisations.forms import ButtonForm
 from marketplace.public import bp
 from marketplace.public.forms import SaveSearchForm
 from marketplace.schemes.fields import label_of
 from marketplace.schemes.registry import SCHEMES
-from marketplace.services import anonymity
-from marketplace.services import postings as posting_service
-from marketplace.services import reference
-from marketplace.services import search as search_service
-from marketplace.services.errors import DomainError
-from marketplace.services.search import PostingFilters
-from marketplace.services.statistics import ACCELERATOR_TARGET, appointed_accelerators, recruitment_status
-from marketplace.urls import safe_next
+from marketplace.postings import anonymity
+from marketplace.postings import operations as posting_service
+from marketplace.seeding import reference
+from marketplace.postings import search as search_service
+from marketplace.core.domain_errors import DomainError
+from marketplace.postings.search import PostingFilters
+from marketplace.public.statistics import ACCELERATOR_TARGET, appointed_accelerators, recruitment_status
+from marketplace.core.urls import safe_next
 
 
 @bp.route("/")
@@ -106,7 +106,7 @@ def posting_detail(posting_id: int) -> str:
     matches = []
     fresh_pending, fresh_at = False, None
     if can_manage:
-        from marketplace.services import matching_queue
+        from marketplace.suggestions import queue as matching_queue
 
         fresh_pending, fresh_at = matching_queue.freshness_of_posting(posting)
         matches = db.session.scalars(sa.select(Match).where(

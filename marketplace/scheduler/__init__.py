@@ -25,7 +25,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask
 
-from marketplace.i18n import JST
+from marketplace.core.i18n import JST
 
 logger = logging.getLogger(__name__)
 

@@ -41,8 +41,8 @@ def scheduler_run_command() -> None:
 @click.option("--user", "email", required=True, help="The user's email address.")
 def digests_preview_command(email: str) -> None:
     """Print the digests this user would get if they were built now (nothing is written or sent)."""
-    from marketplace.services.accounts import find_user_by_email
-    from marketplace.services.digests import preview
+    from marketplace.accounts.operations import find_user_by_email
+    from marketplace.digests import preview
 
     user = find_user_by_email(email)
     if user is None:
@@ -64,8 +64,8 @@ def digests_preview_command(email: str) -> None:
 def digests_send_command(build_now: bool) -> None:
     """Send the outbox; with --now, first build every due digest (each period still once per user)."""
     from marketplace.scheduler.jobs import run_digests
-    from marketplace.services.digests import FREQUENCIES
-    from marketplace.services.outbox import send_pending
+    from marketplace.digests import FREQUENCIES
+    from marketplace.digests.outbox import send_pending
 
     now = utcnow()
     if build_now:

@@ -16,12 +16,12 @@ from typing import Any
 import sqlalchemy as sa
 
 from marketplace.extensions import db
-from marketplace.i18n import to_jst
+from marketplace.core.i18n import to_jst
 from marketplace.models import SchedulerRun, utcnow
 from marketplace.scheduler import runs
-from marketplace.services import outbox
-from marketplace.services.digests import periods
-from marketplace.services.digests.builder import BuildReport, build_period
+from marketplace.digests import outbox
+from marketplace.digests import periods
+from marketplace.digests.builder import BuildReport, build_period
 
 logger = logging.getLogger(__name__)
 
@@ -134,9 +134,9 @@ def _once_a_day(job: str, now: datetime | None, work: Callable[[datetime], Any])
 
 def close_expired_postings(now: datetime | None = None) -> Any:
     """Close published postings whose deadline passed; forget old run records, form keys and reset requests."""
-    from marketplace.idempotency import forget_old_keys
-    from marketplace.services.accounts import forget_old_reset_requests
-    from marketplace.services.postings import close_expired
+    from marketplace.core.idempotency import forget_old_keys
+    from marketplace.accounts.operations import forget_old_reset_requests
+    from marketplace.postings.operations import close_expired
 
     def work(moment: datetime) -> int:
         db.session.execute(sa.delete(SchedulerRun).where(SchedulerRun.started_at < moment - KEEP_RUNS))
@@ -153,7 +153,7 @@ def refresh_suggestions(now: datetime | None = None) -> Any:
     The scheduler never fits an engine itself: it queues one rebuild per scheme, which the
     matcher owning that scheme (``flask match worker``) carries out.
     """
-    from marketplace.services.matching_queue import record_rebuild
+    from marketplace.suggestions.queue import record_rebuild
 
     def work(_moment: datetime) -> int:
         record_rebuild()
@@ -164,6 +164,6 @@ def refresh_suggestions(now: datetime | None = None) -> Any:
 
 def followup_reminders(now: datetime | None = None) -> Any:
     """Remind coordinators of follow-up check-ins that fell due (the pipeline decides what is due)."""
-    from marketplace.services.pipeline import send_followup_reminders
+    from marketplace.matches.operations import send_followup_reminders
 
     return _once_a_day("pipeline.followup_reminders", now, send_followup_reminders)

@@ -10,7 +10,7 @@ from wtforms import BooleanField, DateField, IntegerField, SelectField, StringFi
 from wtforms.validators import InputRequired, NumberRange, Optional, URL, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from marketplace.forms_common import CleanText, UniqueSelectMultipleField, input_required, max_length, required, strip_text
+from marketplace.core.forms import CleanText, UniqueSelectMultipleField, input_required, max_length, required, strip_text
 from marketplace.matching.qualifications import EXAM_BY_CODE, codes_in
 from marketplace.schemes import fields as f
 from marketplace.schemes.fields import FieldSpec

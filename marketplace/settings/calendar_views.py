@@ -10,9 +10,9 @@ from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from marketplace.access import role_required
+from marketplace.core.access import role_required
 from marketplace.extensions import db, limiter
-from marketplace.services import calendar_feeds
+from marketplace.matches import calendar_feeds
 from marketplace.settings import bp
 from marketplace.settings.forms import CalendarFeedForm, RegenerateCalendarForm
 

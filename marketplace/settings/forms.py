@@ -5,9 +5,9 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, SubmitField
 
-from marketplace.forms_common import input_required
+from marketplace.core.forms import input_required
 from marketplace.models import DeliveryMode
-from marketplace.services.notifications import MODE_LABELS
+from marketplace.digests.notifications import MODE_LABELS
 
 FIELD_PREFIX = "topic_"
 

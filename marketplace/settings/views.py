@@ -12,12 +12,12 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from marketplace.access import role_required
+from marketplace.core.access import role_required
 from marketplace.extensions import csrf, db
 from marketplace.models import DeliveryMode, Role
-from marketplace.i18n import current_language
+from marketplace.core.i18n import current_language
 from marketplace.schemes.codes import SchemeCode, scheme_name
-from marketplace.services import notifications
+from marketplace.digests import notifications
 from marketplace.settings import bp
 from marketplace.settings.forms import UnsubscribeForm, field_name, settings_form_class
 

@@ -9,8 +9,8 @@ import sqlalchemy as sa
 
 from marketplace.extensions import db
 from marketplace.models import Organisation, OrgKind, Posting, Role
-from marketplace.services import postings
-from marketplace.services.errors import DomainError
+from marketplace.postings import operations as postings
+from marketplace.core.domain_errors import DomainError
 from tests.web.test_postings import ACCELERATOR_POSITION
 
 

@@ -163,7 +163,7 @@ CSRF_EXEMPT = frozenset({"settings.unsubscribe"})
 def csrf_app(app_config, _pg_schema, _instance_dir):
     """The app with CSRF protection on, as in production."""
     from marketplace.extensions import db
-    from marketplace.services.reference import load_prefectures
+    from marketplace.seeding.reference import load_prefectures
 
     application = create_app({**app_config, "WTF_CSRF_ENABLED": True, "RATELIMIT_ENABLED": False})
     application.instance_path = _instance_dir

@@ -67,11 +67,13 @@ def visible_text(html: str) -> str:
 
 def internal_codes() -> set[str]:
     """Every code the application stores or passes around, from the enums and registries."""
-    from marketplace import filter_options, models, reasons
+    from marketplace.schemes import filter_options
+    from marketplace import models
+    from marketplace.suggestions import reasons
     from marketplace.funding import labels as funding_labels
     from marketplace.matching import records
-    from marketplace.pipeline import labels as pipeline_labels
-    from marketplace.pipeline import machine
+    from marketplace.matches import labels as pipeline_labels
+    from marketplace.matches import machine
     from marketplace.schemes import fields as scheme_fields
     from marketplace.schemes.registry import SCHEMES
 

@@ -13,7 +13,11 @@ import pyotp
 
 from marketplace.extensions import db
 from marketplace.models import BouncedAddress, Match, Organisation, OrgKind, Role, SavedSearch, User, Visibility
-from marketplace.services import accounts, organisations, pipeline, postings, profiles
+from marketplace.accounts import operations as accounts
+from marketplace.organisations import operations as organisations
+from marketplace.matches import operations as pipeline
+from marketplace.postings import operations as postings
+from marketplace.profiles import operations as profiles
 from tests.conftest import PASSWORD, enrol_second_factor
 
 ROLES = ("anonymous", "candidate_a", "candidate_b", "member_a", "member_b", "coordinator_a", "coordinator_b", "admin")

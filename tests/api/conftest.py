@@ -13,7 +13,10 @@ import sqlalchemy as sa
 
 from marketplace.extensions import db
 from marketplace.models import Match, Organisation, OrgKind, Role, User, Visibility
-from marketplace.services import api_tokens, postings, profiles, suggestions
+from marketplace.accounts import api_tokens
+from marketplace.postings import operations as postings
+from marketplace.profiles import operations as profiles
+from marketplace.suggestions import bridge as suggestions
 
 CANARY_FIRM = "CANARYFIRM-7Q2X 土佐酒造"
 CANARY_ADDRESS = "CANARYADDR-高知市はりまや町9-9-9"

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from marketplace.extensions import db
 from marketplace.models import ApiToken, Role, User, utcnow
-from marketplace.services import accounts, api_tokens
+from marketplace.accounts import operations as accounts, api_tokens
 from tests.api.conftest import bearer
 from tests.conftest import PASSWORD, login
 

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from marketplace.extensions import db
 from marketplace.models import ApiToken, Role
-from marketplace.services import api_tokens
+from marketplace.accounts import api_tokens
 from tests.api.conftest import bearer
 from tests.conftest import login
 

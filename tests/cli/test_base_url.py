@@ -45,7 +45,7 @@ def test_process_started_with_port_mails_links_to_that_port(tmp_path) -> None:
     """A fresh process (as ``make run`` starts web, scheduler and CLI) builds mail links on $PORT."""
     code = (
         "from marketplace import create_app\n"
-        "from marketplace.services.links import external_url\n"
+        "from marketplace.core.links import external_url\n"
         "app = create_app({'SQLALCHEMY_DATABASE_URI': 'sqlite://', 'SECRET_KEY': 'x-test-secret'})\n"
         "app.instance_path = %r\n"
         "with app.app_context():\n"

@@ -75,7 +75,7 @@ def test_upgrade_matches_models_and_downgrade_is_clean(empty_database_url, tmp_p
 
 def test_search_migration_indexes_the_rows_already_there(empty_database_url, tmp_path):
     """Postings written before the search-index migration are found through the index after it."""
-    from marketplace.services.search import PostingFilters
+    from marketplace.postings.search import PostingFilters
 
     app = create_app(make_config(25, SQLALCHEMY_DATABASE_URI=empty_database_url))
     app.instance_path = str(tmp_path)

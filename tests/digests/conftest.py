@@ -13,10 +13,10 @@ from aiosmtpd.controller import Controller
 
 from marketplace import create_app
 from marketplace.extensions import db
-from marketplace.i18n import JST
+from marketplace.core.i18n import JST
 from marketplace.models import Base, Match, OrgKind, Posting, PostingStatus, Role, User
-from marketplace.services import profiles
-from marketplace.services.reference import load_prefectures
+from marketplace.profiles import operations as profiles
+from marketplace.seeding.reference import load_prefectures
 from tests.conftest import TEST_DATABASE_URL, _free_port, make_config
 
 #: Monday 5 January 2026, 08:00 in Japan: a daily and a weekly slot at once.

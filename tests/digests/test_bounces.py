@@ -20,7 +20,8 @@ from aiosmtpd.controller import Controller
 
 from marketplace.extensions import db
 from marketplace.models import BouncedAddress, MailPause, OutboxMessage, OutboxStatus, Role, User
-from marketplace.services import accounts, outbox
+from marketplace.accounts import operations as accounts
+from marketplace.digests import outbox
 from tests.conftest import PASSWORD, _free_port
 
 RELAY = "550 5.7.1 Relaying denied"
@@ -120,7 +121,7 @@ def test_mailbox_refusals_bounce_and_a_good_address_still_receives(app, server):
 def test_a_relay_refusal_bounces_no_one_pauses_sending_and_tells_admins(app, server, caplog):
     with app.app_context():
         _queue("relay.a@example.jp", "ok1@example.jp", "ok2@example.jp")
-        with caplog.at_level(logging.ERROR, logger="marketplace.services.outbox"):
+        with caplog.at_level(logging.ERROR, logger="marketplace.digests.outbox"):
             report = outbox.send_pending()
         assert report.paused and report.bounced == 0 and report.sent == 0
         assert _bounced() == set()

@@ -24,7 +24,7 @@ from marketplace.models import (
     utcnow,
 )
 from marketplace.scheduler import jobs
-from marketplace.services import notifications
+from marketplace.digests import notifications
 from tests.digests.conftest import add_match, add_posting, backdate, jst, profile_of
 
 
@@ -248,7 +248,7 @@ def test_a_notice_held_for_the_digest_travels_in_the_next_digest_once(app, kochi
 
 
 def test_immediate_notices_leave_once_per_key_and_off_means_nothing(app, kochi, mailbox):
-    from marketplace.services.outbox import send_pending
+    from marketplace.digests.outbox import send_pending
 
     with app.app_context():
         user = db.session.get(User, kochi["candidate"])

@@ -6,7 +6,7 @@ import pytest
 from marketplace.extensions import db
 from marketplace.models import DeliveryMode, User
 from marketplace.scheduler import jobs
-from marketplace.services import notifications
+from marketplace.digests import notifications
 from tests.conftest import make_config
 from tests.digests.conftest import add_match, add_posting, jst, profile_of
 

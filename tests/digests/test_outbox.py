@@ -24,9 +24,10 @@ from marketplace.models import (
     User,
 )
 from marketplace.scheduler import jobs
-from marketplace.services import accounts, notifications
-from marketplace.services.digests import DAILY
-from marketplace.services.outbox import send_pending
+from marketplace.accounts import operations as accounts
+from marketplace.digests import notifications
+from marketplace.digests import DAILY
+from marketplace.digests.outbox import send_pending
 from aiosmtpd.controller import Controller
 
 from tests.conftest import PASSWORD, _free_port, _Inbox, make_config
@@ -169,7 +170,7 @@ SENDER_SCRIPT = """
 import json, sys
 from datetime import datetime
 from marketplace import create_app
-from marketplace.services.outbox import send_pending
+from marketplace.digests.outbox import send_pending
 config, now = json.loads(sys.argv[1]), datetime.fromisoformat(sys.argv[2])
 app = create_app(config)
 app.instance_path = sys.argv[3]

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from marketplace.extensions import db
-from marketplace.i18n import JST
+from marketplace.core.i18n import JST
 from marketplace.models import (
     DeliveryMode,
     OutboxMessage,
@@ -20,8 +20,8 @@ from marketplace.models import (
     utcnow,
 )
 from marketplace.scheduler import create_scheduler, jobs
-from marketplace.services import notifications
-from marketplace.services.digests import DAILY, build_period
+from marketplace.digests import notifications
+from marketplace.digests import DAILY, build_period
 from tests.digests.conftest import add_match, add_posting, jst, profile_of
 from tests.digests.test_outbox import _candidates_with_news
 
@@ -185,7 +185,7 @@ def test_settling_leaves_a_database_where_digests_ran_to_catch_up(app, kochi, ma
 
 
 def test_seed_demo_settles_the_digest_periods(app, monkeypatch):
-    from marketplace.services import demo
+    from marketplace.seeding import demo
 
     monkeypatch.setattr(demo, "load_demo", lambda: [])
     result = app.test_cli_runner().invoke(args=["seed", "demo"])

@@ -8,9 +8,9 @@ import sqlalchemy as sa
 from marketplace.extensions import db
 from marketplace.models import DeliveryMode, OutboxMessage, OutboxStatus, User
 from marketplace.scheduler import jobs
-from marketplace.services import notifications
-from marketplace.services.digests import DAILY
-from marketplace.services.outbox import send_pending
+from marketplace.digests import notifications
+from marketplace.digests import DAILY
+from marketplace.digests.outbox import send_pending
 from tests.digests.conftest import add_match, add_posting, jst, profile_of
 
 
@@ -69,7 +69,7 @@ def test_a_forged_or_foreign_token_changes_nothing(app, client, kochi):
     with app.app_context():
         user = db.session.get(User, kochi["candidate"])
         good = notifications.unsubscribe_token(user, notifications.DIGESTS_SCOPE)
-        from marketplace.services import tokens
+        from marketplace.core import tokens
 
         other_purpose = tokens.make_token(tokens.EMAIL_VERIFY, {"uid": user.id, "scope": "digests"})
         bad_scope = tokens.make_token(notifications.UNSUBSCRIBE, {"uid": user.id, "scope": "kind:nonsense"})

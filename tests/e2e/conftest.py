@@ -80,7 +80,7 @@ def live_server(smtp_server) -> Iterator[LiveServer]:
 
     from marketplace import create_app
     from marketplace.extensions import db
-    from marketplace.services.reference import load_reference
+    from marketplace.seeding.reference import load_reference
     from tests.conftest import _free_port
 
     controller, _inbox = smtp_server
@@ -119,7 +119,7 @@ def live_server(smtp_server) -> Iterator[LiveServer]:
         stop_matcher = threading.Event()
 
         def run_matcher() -> None:
-            from marketplace.services.matcher import Matcher
+            from marketplace.suggestions.matcher import Matcher
 
             with app.app_context():
                 Matcher(name="e2e-matcher", lease_seconds=10, greedy=True).run(poll_seconds=0.2, stop=stop_matcher)
@@ -132,7 +132,7 @@ def live_server(smtp_server) -> Iterator[LiveServer]:
         # only once the browser lets go of the connection, so account mail would wait for the next
         # page otherwise. Production servers (gunicorn) close at once; the scheduler covers both.
         def run_outbox() -> None:
-            from marketplace.services import outbox
+            from marketplace.digests import outbox
 
             with app.app_context():
                 while not stop_matcher.wait(0.3):

@@ -31,7 +31,8 @@ def okinawa_coordinator(live_server) -> str:
     """A coordinator of the accelerators in Okinawa, with three matches there (one appointed)."""
     from marketplace.extensions import db
     from marketplace.models import Match, MatchStatus, Organisation, OrgKind, Posting, PostingStatus, Role
-    from marketplace.services import accounts, organisations
+    from marketplace.accounts import operations as accounts
+    from marketplace.organisations import operations as organisations
 
     email = f"okinawa-{uuid.uuid4().hex[:8]}@example.jp"
     with live_server.app.app_context():

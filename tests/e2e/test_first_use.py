@@ -213,7 +213,9 @@ def firm(live_server) -> dict[str, object]:
     coordinator of the succession scheme in Kochi (with the second factor)."""
     from marketplace.extensions import db
     from marketplace.models import Organisation, OrgKind, Role, utcnow
-    from marketplace.services import accounts, organisations, postings
+    from marketplace.accounts import operations as accounts
+    from marketplace.organisations import operations as organisations
+    from marketplace.postings import operations as postings
 
     tag = uuid.uuid4().hex[:6]
     product = f"柚香しずく{tag}"
@@ -304,7 +306,7 @@ def test_a_coordinator_reviews_a_suggestion_and_finds_the_overdue_follow_up(
         page: Page, width: int, live_server, unique_email, kochi) -> None:  # noqa: F811
     from marketplace.extensions import db
     from marketplace.models import FollowUp, Match, Role
-    from marketplace.services import accounts
+    from marketplace.accounts import operations as accounts
 
     title = str(kochi["title"])
     candidate = unique_email("suggested")

@@ -26,7 +26,9 @@ def kochi(live_server) -> dict[str, object]:
     """Kochi prefecture with a member and a published accelerator position; a coordinator each in Kochi and Nagano."""
     from marketplace.extensions import db
     from marketplace.models import Organisation, OrgKind, Role, utcnow
-    from marketplace.services import accounts, organisations, postings
+    from marketplace.accounts import operations as accounts
+    from marketplace.organisations import operations as organisations
+    from marketplace.postings import operations as postings
 
     tag = uuid.uuid4().hex[:8]
     world: dict[str, object] = {"tag": tag, "title": f"ゆず農園地帯の自治体DX推進 {tag}"}
@@ -61,7 +63,8 @@ def _give_profile_and_suggest(live_server, email: str, posting_id: int) -> int:
     """The candidate's profile (built in the browser in test_schemes_journeys) and the engine's run."""
     from marketplace.extensions import db
     from marketplace.models import Match, Visibility
-    from marketplace.services import accounts, profiles
+    from marketplace.accounts import operations as accounts
+    from marketplace.profiles import operations as profiles
 
     with live_server.app.app_context():
         user = accounts.find_user_by_email(email)
@@ -92,7 +95,7 @@ def _staff_login(page: Page, live_server, email: str, secret: str) -> None:
     so when the same person logs in twice within 30 seconds the test forgets the last step (a
     person would wait for the next code)."""
     from marketplace.extensions import db
-    from marketplace.services import accounts
+    from marketplace.accounts import operations as accounts
 
     with live_server.app.app_context():
         accounts.find_user_by_email(email).totp_last_step = None

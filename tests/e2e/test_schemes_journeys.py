@@ -43,7 +43,8 @@ def staff(live_server) -> dict[str, str]:
     """An administrator and a coordinator of every scheme in Kochi (e-mail addresses)."""
     from marketplace.extensions import db
     from marketplace.models import Role
-    from marketplace.services import accounts, organisations
+    from marketplace.accounts import operations as accounts
+    from marketplace.organisations import operations as organisations
 
     tag = uuid.uuid4().hex[:8]
     emails = {"admin": f"admin-{tag}@example.jp", "coordinator": f"coordinator-{tag}@example.jp"}
@@ -237,7 +238,8 @@ def publish_solution(live_server, tag: str) -> str:
     """A startup's published solution for multilingual tourist guides (the matching side of a challenge)."""
     from marketplace.extensions import db
     from marketplace.models import Organisation, OrgKind, Role, User
-    from marketplace.services import accounts, postings
+    from marketplace.accounts import operations as accounts
+    from marketplace.postings import operations as postings
 
     title = f"AI翻訳による観光ガイドの多言語化サービス {tag}"
     with live_server.app.app_context():

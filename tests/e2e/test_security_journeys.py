@@ -23,7 +23,8 @@ document.addEventListener("securitypolicyviolation", (e) => {
 def _make_coordinator(live_server, email: str) -> int:
     from marketplace.extensions import db
     from marketplace.models import Role
-    from marketplace.services import accounts, organisations
+    from marketplace.accounts import operations as accounts
+    from marketplace.organisations import operations as organisations
 
     with live_server.app.app_context():
         user = accounts.create_user(email, PASSWORD, Role.COORDINATOR, display_name="調整 次郎", verified=True)

@@ -9,8 +9,8 @@ from flask import render_template_string
 from marketplace.extensions import db
 from marketplace.funding.panel import FundingInputs, assess
 from marketplace.models import Match, Organisation, OrgKind, Posting, Role, User
-from marketplace.services import postings
-from marketplace.services.funding import current_fiscal_year, funding_panel_for, inputs_for_match
+from marketplace.postings import operations as postings
+from marketplace.matches.funding_panel import current_fiscal_year, funding_panel_for, inputs_for_match
 
 R8 = 2026
 

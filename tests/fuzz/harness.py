@@ -18,7 +18,7 @@ from flask.testing import FlaskClient
 from marketplace import create_app
 from marketplace.extensions import db, limiter
 from marketplace.models import Base
-from marketplace.services.reference import load_prefectures
+from marketplace.seeding.reference import load_prefectures
 from tests.fuzz.world import ACTORS, PASSWORD, FuzzWorld, build_world
 
 COOKIE_NAMES = ("session", "remember_token")

@@ -19,10 +19,13 @@ from marketplace.models import (
     Match, Municipality, Organisation, OrgKind, Posting, Role, User, Visibility, utcnow,
 )
 from marketplace.schemes.registry import SCHEMES
-from marketplace.services import (
-    accounts, api_tokens, notifications, organisations, pipeline, pipeline_notices, postings, profiles, search,
-    tokens,
-)
+from marketplace.accounts import operations as accounts, api_tokens
+from marketplace.digests import notifications
+from marketplace.organisations import operations as organisations
+from marketplace.matches import operations as pipeline, notices as pipeline_notices
+from marketplace.postings import operations as postings, search
+from marketplace.profiles import operations as profiles
+from marketplace.core import tokens
 
 PASSWORD = "correct-Horse-battery-9"
 KOCHI = "39"

@@ -9,11 +9,11 @@ import sqlalchemy as sa
 from marketplace.extensions import db
 from marketplace.models import ChangeKind, Match, MatchingChange, Posting, PostingStatus, User
 from marketplace.schemes.registry import SCHEMES
-from marketplace.services import csv_postings, postings
-from marketplace.services.demo import load_demo
-from marketplace.services.demo_scale import scale_demo
-from marketplace.services.matcher import Matcher
-from marketplace.services.matching_queue import candidate_schemes
+from marketplace.postings import csv_table as csv_postings, operations as postings
+from marketplace.seeding.demo import load_demo
+from marketplace.seeding.demo_scale import scale_demo
+from marketplace.suggestions.matcher import Matcher
+from marketplace.suggestions.queue import candidate_schemes
 from tests.matcher import world
 
 HEADER = ("団体名", "制度", "募集の種類", "タイトル", "内容", "募集人数", "求めるスキル",
@@ -100,7 +100,7 @@ def test_seed_scale_queues_a_rebuild_of_every_scheme_it_filled_in_its_own_transa
     assert _queued() == set()
 
     # A drain of those rebuilds gives the synthetic needs and candidates suggestions.
-    from marketplace.services import matching_queue
+    from marketplace.suggestions import queue as matching_queue
 
     matching_queue.record_rebuild(sorted(rebuilt))
     db.session.commit()
@@ -115,8 +115,8 @@ def test_seed_scale_queues_a_rebuild_of_every_scheme_it_filled_in_its_own_transa
 
 
 def test_seed_demo_and_pipeline_queue_their_changes_through_the_use_cases(app_ctx):
-    from marketplace.services import suggestions
-    from marketplace.services.demo_pipeline import advance_demo_matches
+    from marketplace.suggestions import bridge as suggestions
+    from marketplace.seeding.demo_pipeline import advance_demo_matches
 
     load_demo()
     db.session.commit()

@@ -10,9 +10,11 @@ from marketplace.extensions import db
 from marketplace.models import (
     CandidateProfile, ChangeKind, Match, MatchingChange, MatchingPartition, MatchStatus, Posting, Role, User,
 )
-from marketplace.services import privacy, profiles, suggestions
-from marketplace.services.matcher import LostPartition, Matcher
-from marketplace.services.matching_queue import candidate_schemes
+from marketplace.privacy import records as privacy
+from marketplace.profiles import operations as profiles
+from marketplace.suggestions import bridge as suggestions
+from marketplace.suggestions.matcher import LostPartition, Matcher
+from marketplace.suggestions.queue import candidate_schemes
 from tests.matcher import world
 
 
@@ -114,7 +116,7 @@ def test_a_posting_change_never_writes_back_a_person_stopped_since_the_last_drai
     # Only the posting's change is applied first (the engine still holds the person).
     db.session.execute(sa.delete(MatchingChange).where(MatchingChange.kind == ChangeKind.PROFILE))
     from marketplace.models import Posting
-    from marketplace.services.matching_queue import record_posting
+    from marketplace.suggestions.queue import record_posting
 
     record_posting(db.session.get(Posting, posting_id))
     db.session.commit()
@@ -182,7 +184,7 @@ def test_deactivating_a_candidate_is_a_change_too(app_ctx):
     Matcher(name="m", greedy=True).drain()
     user = db.session.get(User, db.session.get(CandidateProfile, profile_id).user_id)
     user.active = False  # as the admin page does, which records the change (tests/web)
-    from marketplace.services.matching_queue import record_profile
+    from marketplace.suggestions.queue import record_profile
 
     record_profile(profile_id)
     db.session.commit()

@@ -20,8 +20,8 @@ import sqlalchemy as sa
 from marketplace import create_app
 from marketplace.extensions import db
 from marketplace.models import Base, Match, MatchingChange, MatchingPartition
-from marketplace.services import suggestions
-from marketplace.services.reference import load_prefectures
+from marketplace.suggestions import bridge as suggestions
+from marketplace.seeding.reference import load_prefectures
 from tests.conftest import TEST_DATABASE_URL, make_config
 from tests.matcher import world
 
@@ -35,8 +35,8 @@ def test_a_web_process_serves_pages_and_saves_a_profile_without_the_heavy_librar
         from marketplace import create_app
         from marketplace.extensions import db
         from marketplace.models import Base, Role
-        from marketplace.services import accounts
-        from marketplace.services.reference import load_prefectures
+        from marketplace.accounts import operations as accounts
+        from marketplace.seeding.reference import load_prefectures
         app = create_app({{"TESTING": True, "SECRET_KEY": "x", "WTF_CSRF_ENABLED": False,
                           "SQLALCHEMY_DATABASE_URI": "sqlite:///{tmp_path / 'web.sqlite'}",
                           "PASSWORD_HASH_PROFILE": "fast", "RATELIMIT_ENABLED": False}})
@@ -190,7 +190,7 @@ def test_a_matcher_fitting_past_its_lease_keeps_its_partitions_from_another(shar
     """A fit outlasting the lease (minutes per scheme at 100k) must not look like a dead matcher:
     its leases and heartbeat are renewed while it fits, so a second matcher takes nothing."""
     from marketplace.models import MatcherNode, utcnow
-    from marketplace.services.matcher import Matcher
+    from marketplace.suggestions.matcher import Matcher
 
     app, _url = shared
     with app.app_context():
@@ -232,7 +232,7 @@ def test_a_scheduled_refit_runs_beside_the_old_engine_and_keeps_what_was_applied
     import threading
     from datetime import timedelta
 
-    from marketplace.services.matcher import Matcher
+    from marketplace.suggestions.matcher import Matcher
 
     app, _url = shared
     with app.app_context():

@@ -7,7 +7,7 @@ import pytest
 
 from marketplace.extensions import db
 from marketplace.models import CandidateProfile, User
-from marketplace.services import profiles
+from marketplace.profiles import operations as profiles
 from tests.matcher import world
 
 TEXT = {

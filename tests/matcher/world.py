@@ -3,7 +3,10 @@ from __future__ import annotations
 
 from marketplace.extensions import db
 from marketplace.models import Organisation, OrgKind, Role, User, Visibility
-from marketplace.services import accounts, organisations, postings, profiles
+from marketplace.accounts import operations as accounts
+from marketplace.organisations import operations as organisations
+from marketplace.postings import operations as postings
+from marketplace.profiles import operations as profiles
 
 INTROS = [
     "自治体の業務改革とDX推進計画の策定を支援してきました。",

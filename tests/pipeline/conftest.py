@@ -7,7 +7,8 @@ import pytest
 
 from marketplace.extensions import db
 from marketplace.models import Match, Organisation, OrgKind, Role, User, Visibility
-from marketplace.services import postings, profiles
+from marketplace.postings import operations as postings
+from marketplace.profiles import operations as profiles
 
 
 @dataclass

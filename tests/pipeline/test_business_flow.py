@@ -19,9 +19,13 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from marketplace import create_app
 from marketplace.extensions import db
 from marketplace.models import Consent, DisclosureRequest, DisclosureStatus, Match, MatchStatus, OrgKind, Organisation, Role, User
-from marketplace.services import accounts, organisations, pipeline, postings, profiles
-from marketplace.services.errors import DomainError
-from marketplace.services.reference import load_prefectures
+from marketplace.accounts import operations as accounts
+from marketplace.organisations import operations as organisations
+from marketplace.matches import operations as pipeline
+from marketplace.postings import operations as postings
+from marketplace.profiles import operations as profiles
+from marketplace.core.domain_errors import DomainError
+from marketplace.seeding.reference import load_prefectures
 from tests.conftest import PASSWORD, make_config
 
 CANARY_EMAIL = "canary-7f3q@example.jp"

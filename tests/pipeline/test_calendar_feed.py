@@ -10,7 +10,8 @@ import sqlalchemy as sa
 
 from marketplace.extensions import db
 from marketplace.models import FollowUp, Match, MatchStatus, Role, User, Visibility
-from marketplace.services import calendar_feeds, profiles
+from marketplace.matches import calendar_feeds
+from marketplace.profiles import operations as profiles
 
 URL = re.compile(r'value="(http://[^"]+/settings/calendar/feed/(cal_[A-Za-z0-9_-]+)\.ics)"')
 TRICKY_STEP = "面談の日程調整, 場所; 県庁\\本庁舎\n持ち物: 名刺"
@@ -190,7 +191,7 @@ def test_folding_and_escaping():
 
 def test_deleting_the_account_removes_the_feed_and_the_form_keys(app, client, login_as, world):
     from marketplace.models import CalendarFeed, IdempotencyKey
-    from marketplace.services import profiles as profile_service
+    from marketplace.profiles import operations as profile_service
 
     login_as(world.candidate)
     _url, token = _feed_url(client)

@@ -7,7 +7,8 @@ from datetime import date, timedelta
 
 from marketplace.extensions import db
 from marketplace.models import FollowUp, Match, Organisation, Role, User, utcnow
-from marketplace.services import pipeline, postings
+from marketplace.matches import operations as pipeline
+from marketplace.postings import operations as postings
 from tests.pipeline.conftest import _publish
 
 

@@ -7,8 +7,8 @@ import pytest
 
 from marketplace.extensions import db
 from marketplace.models import FollowUp, Match, MatchStatus, User
-from marketplace.services import pipeline
-from marketplace.services.errors import InvalidTransition
+from marketplace.matches import operations as pipeline
+from marketplace.core.domain_errors import InvalidTransition
 
 
 def _user(user_id: int) -> User:

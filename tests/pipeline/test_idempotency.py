@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from marketplace import idempotency
+from marketplace.core import idempotency
 from marketplace.extensions import db
 from marketplace.models import (
     DataRequest,

@@ -9,8 +9,8 @@ import sqlalchemy as sa
 
 from marketplace.extensions import db
 from marketplace.models import Match, MatchEvent, MatchStatus, User
-from marketplace.services import pipeline
-from marketplace.services.errors import InvalidTransition, PermissionDenied
+from marketplace.matches import operations as pipeline
+from marketplace.core.domain_errors import InvalidTransition, PermissionDenied
 
 
 def _text(html: str) -> str:

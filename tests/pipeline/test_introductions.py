@@ -5,7 +5,7 @@ import sqlalchemy as sa
 
 from marketplace.extensions import db
 from marketplace.models import ConsentRecord, Match, MatchStatus, Posting, User
-from marketplace.services import pipeline
+from marketplace.matches import operations as pipeline
 
 
 def _approve(client, login_as, world, match_id):

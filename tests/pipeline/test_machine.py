@@ -5,8 +5,8 @@ import itertools
 
 import pytest
 
-from marketplace.pipeline import machine
-from marketplace.pipeline.machine import Actor, TransitionRefused
+from marketplace.matches import machine
+from marketplace.matches.machine import Actor, TransitionRefused
 
 ALLOWED = {(t.source, t.target): t for t in machine.TRANSITIONS}
 OUTCOMES = ("hired", "contracted", "succeeded", "adopted", "not_agreed", "withdrawn", "declined")

@@ -8,8 +8,8 @@ import sqlalchemy as sa
 
 from marketplace.extensions import db
 from marketplace.models import FollowUp, Match, MatchStatus, Posting, PostingStatus, User
-from marketplace.services import pipeline
-from marketplace.services.errors import DomainError, InvalidTransition, PermissionDenied
+from marketplace.matches import operations as pipeline
+from marketplace.core.domain_errors import DomainError, InvalidTransition, PermissionDenied
 
 
 def _user(user_id: int) -> User:
@@ -165,7 +165,9 @@ def test_follow_up_reminders_go_out_once(app, world, make_match, mailbox):
 def test_appointed_accelerators_count_positions_only_and_agree_with_the_dashboard(app, world, make_match, make_org,
                                                                                  mailbox):
     from marketplace.models import Organisation, OrgKind
-    from marketplace.services import dashboards, postings, statistics
+    from marketplace.coordination import dashboards
+    from marketplace.postings import operations as postings
+    from marketplace.public import statistics
 
     town = make_org("四万十町", OrgKind.MUNICIPALITY, "39")
     with app.app_context():

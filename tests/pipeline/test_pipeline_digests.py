@@ -5,8 +5,8 @@ from datetime import date, timedelta
 
 from marketplace.extensions import db
 from marketplace.models import Match, User, utcnow
-from marketplace.services import pipeline
-from marketplace.services.digests import builder
+from marketplace.matches import operations as pipeline
+from marketplace.digests import builder
 
 
 def _keys(user: User) -> dict[str, str]:

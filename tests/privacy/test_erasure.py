@@ -31,10 +31,12 @@ from marketplace.models import (
     User,
 )
 from marketplace.models.invitations import Invitation
-from marketplace.services import api_tokens, notifications, suggestions
-from marketplace.services.demo import load_demo
-from marketplace.services.demo_pipeline import advance_demo_matches
-from marketplace.services.passwords import hash_password
+from marketplace.accounts import api_tokens
+from marketplace.digests import notifications
+from marketplace.suggestions import bridge as suggestions
+from marketplace.seeding.demo import load_demo
+from marketplace.seeding.demo_pipeline import advance_demo_matches
+from marketplace.accounts.passwords import hash_password
 from tests.conftest import PASSWORD, TEST_DATABASE_URL, login
 
 MARK_NAME = "消去 確認子"
@@ -140,7 +142,7 @@ def test_deleting_a_demo_candidate_leaves_no_row_holding_her_data(app, client, m
                                   message=f"{MARK_NAME}様", token_hash="e" * 64))
         db.session.add(BouncedAddress(address=email, code=550, reason=f"550 5.1.1 <{email}> unknown"))
         from marketplace.models import PasswordResetRequest
-        from marketplace.services.accounts import reset_address_digest
+        from marketplace.accounts.operations import reset_address_digest
 
         digest = reset_address_digest(email)  # her reset requests, one made before she had an account
         db.session.add_all([PasswordResetRequest(address_digest=digest, user_id=user_id),

@@ -8,7 +8,9 @@ import sqlalchemy as sa
 
 from marketplace.extensions import db
 from marketplace.models import AuditEvent, CandidateProfile, DataRequest, DisclosureRecord, Match, User, Visibility
-from marketplace.services import pipeline, privacy, profiles
+from marketplace.matches import operations as pipeline
+from marketplace.privacy import records as privacy
+from marketplace.profiles import operations as profiles
 
 
 def _share_with_organisations(app, world) -> None:

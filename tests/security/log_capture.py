@@ -1,6 +1,6 @@
 """Pytest plugin: keep every log record of the run, and every secret the run produced, for the log sentinel.
 
-A handler on the root logger formats each record as production writes it (``marketplace.logs``'s
+A handler on the root logger formats each record as production writes it (``marketplace.core.logs``'s
 JSON formatter: message, request method and path, event, incident id, traceback) and adds the
 record's other extras. Wrappers note every secret as it is made — passwords (hashed or checked by
 argon2), session and API tokens (``secrets.token_urlsafe``/``token_hex``), TOTP secrets,
@@ -21,8 +21,8 @@ import itsdangerous
 import pyotp
 import pytest
 
-from marketplace.logs import JsonFormatter
-from marketplace.services import api_tokens, two_factor
+from marketplace.core.logs import JsonFormatter
+from marketplace.accounts import api_tokens, two_factor
 
 #: Attributes every LogRecord has; anything else was passed as ``extra``.
 _STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime", "taskName"}

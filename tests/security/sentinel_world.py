@@ -39,16 +39,13 @@ from marketplace.models import (
     Visibility,
     utcnow,
 )
-from marketplace.services import (
-    accounts,
-    api_tokens,
-    notifications,
-    organisations,
-    pipeline,
-    postings,
-    profiles,
-    suggestions,
-)
+from marketplace.accounts import operations as accounts, api_tokens
+from marketplace.digests import notifications
+from marketplace.organisations import operations as organisations
+from marketplace.matches import operations as pipeline
+from marketplace.postings import operations as postings
+from marketplace.profiles import operations as profiles
+from marketplace.suggestions import bridge as suggestions
 from tests.access.world import World
 from tests.conftest import PASSWORD, enrol_second_factor
 

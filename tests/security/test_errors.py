@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from flask import Blueprint
 
 from marketplace.extensions import db
-from marketplace.logs import JsonFormatter
+from marketplace.core.logs import JsonFormatter
 from marketplace.models import Role
 from tests.conftest import PASSWORD
 from tests.security.scan import internals_in

@@ -7,7 +7,7 @@ introduction) and one in an approved match the same firm has not yet been introd
 the URL map is requested by every audience with every candidate and match filled in; the daily digests and the
 pipeline notices are read from the outbox; keyword searches for each canary are run as each organisation.
 
-:func:`entitled` restates the rule independently of ``marketplace/services/visibility.py``: a field reaches
+:func:`entitled` restates the rule independently of ``marketplace/profiles/visibility.py``: a field reaches
 coordinators of the candidate's area (and admins) from "coordinators", verified organisations from "verified
 organisations", every organisation from "public", never more widely than the profile itself; an accepted
 introduction shows the name and the contact details to the other side and the match's coordinators. Admins
@@ -28,8 +28,13 @@ from flask import url_for
 
 from marketplace.extensions import db
 from marketplace.models import FieldVisibility, Match, Organisation, OrgKind, Role, User, Visibility, utcnow
-from marketplace.services import accounts, api_tokens, organisations, outbox, pipeline, postings, profiles
-from marketplace.services.digests import builder
+from marketplace.accounts import operations as accounts, api_tokens
+from marketplace.organisations import operations as organisations
+from marketplace.digests import outbox
+from marketplace.matches import operations as pipeline
+from marketplace.postings import operations as postings
+from marketplace.profiles import operations as profiles
+from marketplace.digests import builder
 from tests.access.observe import SKIP_ENDPOINTS
 from tests.access.world import World, log_in
 from tests.conftest import PASSWORD, enrol_second_factor

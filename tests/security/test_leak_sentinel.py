@@ -20,8 +20,8 @@ from flask import url_for
 
 from marketplace.extensions import db
 from marketplace.models import utcnow
-from marketplace.services import outbox
-from marketplace.services.digests import builder
+from marketplace.digests import outbox
+from marketplace.digests import builder
 from tests.access.observe import SKIP_ENDPOINTS
 from tests.access.world import log_in
 from tests.security.scan import found, internals_in, mail_parts, response_parts

@@ -17,9 +17,10 @@ import pytest
 from flask import Blueprint
 
 from marketplace.extensions import db
-from marketplace.logs import JsonFormatter, TextFormatter
+from marketplace.core.logs import JsonFormatter, TextFormatter
 from marketplace.models import Role, User
-from marketplace.services import api_tokens, notifications, two_factor
+from marketplace.accounts import api_tokens, two_factor
+from marketplace.digests import notifications
 from tests.conftest import PASSWORD, enrol_second_factor, login
 from tests.security.log_capture import COLLECTOR, LEDGER, any_of, known_passwords, leaks_in
 

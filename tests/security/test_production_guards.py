@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from marketplace import create_app
 from marketplace.extensions import db
 from marketplace.models import User
-from marketplace.services import demo, demo_scale
+from marketplace.seeding import demo, demo_scale
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from marketplace.extensions import db
-from marketplace.i18n import JST
+from marketplace.core.i18n import JST
 from marketplace.models import FollowUp, Match, MatchStatus, Organisation, OrgKind, Posting, PostingStatus, Role
 
 NOW = datetime(2026, 11, 15, 12, 0, tzinfo=JST).astimezone(UTC)

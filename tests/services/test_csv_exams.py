@@ -5,8 +5,8 @@ import pytest
 
 from marketplace.schemes.fields import IPA_EXAMS
 from marketplace.schemes.registry import SCHEMES
-from marketplace.services.csv_postings import _Lookups
-from marketplace.services.csv_values import ExamValueIndex, ValueIndex, index_of_choices
+from marketplace.postings.csv_table import _Lookups
+from marketplace.core.csv_values import ExamValueIndex, ValueIndex, index_of_choices
 from tests.matching.test_qualifications import CASES, NEVER
 
 

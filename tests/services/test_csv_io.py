@@ -7,9 +7,9 @@ from datetime import date
 
 import pytest
 
-from marketplace.services import csv_io
-from marketplace.services.csv_io import CsvColumn, CsvFileError
-from marketplace.services.csv_postings import _csv_columns, posting_columns
+from marketplace.core import csv_io
+from marketplace.core.csv_io import CsvColumn, CsvFileError
+from marketplace.postings.csv_table import _csv_columns, posting_columns
 
 
 @pytest.fixture

@@ -5,9 +5,9 @@ import pytest
 
 from marketplace.extensions import db
 from marketplace.models import User
-from marketplace.services import dashboards
-from marketplace.services.dashboards import DashboardFilters
-from marketplace.services.errors import DomainError
+from marketplace.coordination import dashboards
+from marketplace.coordination.dashboards import DashboardFilters
+from marketplace.core.domain_errors import DomainError
 from tests.services.dashboard_data import NOW, TODAY, build_world
 
 

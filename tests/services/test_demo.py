@@ -20,9 +20,9 @@ from marketplace.models import (
     User,
 )
 from marketplace.schemes.registry import SCHEMES
-from marketplace.services.demo import DEMO_PASSWORD, DEMO_USERS, build_plan, load_demo
-from marketplace.services.passwords import verify_password
-from marketplace.services.reference import load_prefectures
+from marketplace.seeding.demo import DEMO_PASSWORD, DEMO_USERS, build_plan, load_demo
+from marketplace.accounts.passwords import verify_password
+from marketplace.seeding.reference import load_prefectures
 
 
 def _count(model) -> int:

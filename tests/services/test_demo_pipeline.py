@@ -5,9 +5,9 @@ import sqlalchemy as sa
 
 from marketplace.extensions import db
 from marketplace.models import Match, MatchStatus
-from marketplace.services import suggestions
-from marketplace.services.demo import load_demo
-from marketplace.services.demo_pipeline import advance_demo_matches
+from marketplace.suggestions import bridge as suggestions
+from marketplace.seeding.demo import load_demo
+from marketplace.seeding.demo_pipeline import advance_demo_matches
 
 
 def test_demo_pipeline_reaches_every_stage_once(app_ctx, mailbox):

@@ -18,10 +18,10 @@ from marketplace.models import (
     User,
 )
 from marketplace.schemes.registry import SCHEMES
-from marketplace.services import suggestions
-from marketplace.services.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, load_demo
-from marketplace.services.demo_scale import scale_demo
-from marketplace.services.passwords import verify_password
+from marketplace.suggestions import bridge as suggestions
+from marketplace.seeding.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, load_demo
+from marketplace.seeding.demo_scale import scale_demo
+from marketplace.accounts.passwords import verify_password
 
 
 def _count(query) -> int:
@@ -45,7 +45,7 @@ def test_scale_tops_the_demo_up_to_the_totals_and_is_idempotent(app):
         assert len(synthetic) == report.candidates_added == 400 - 220
         for profile in synthetic:
             assert profile.residence_prefecture and profile.skills and profile.careers and profile.opt_ins
-            # Whether the name is searchable follows each person's field choice (services/visibility.py).
+            # Whether the name is searchable follows each person's field choice (profiles/visibility.py).
             assert profile.search_text
         consents = _count(sa.select(sa.func.count()).select_from(ConsentRecord).join(User, User.id == ConsentRecord.user_id)
                           .where(User.email.like("scale-candidate-%")))

@@ -30,8 +30,8 @@ from marketplace.models import (
     utcnow,
 )
 from marketplace.models import search_index
-from marketplace.services.search import CandidateFilters, PostingFilters
-from marketplace.services.text import search_key, search_terms
+from marketplace.postings.search import CandidateFilters, PostingFilters
+from marketplace.core.text import search_key, search_terms
 from tests.conftest import TEST_DATABASE_URL
 from tests.fuzz.corpus import BLNS
 

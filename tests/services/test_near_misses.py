@@ -7,8 +7,10 @@ import sqlalchemy as sa
 
 from marketplace.extensions import db
 from marketplace.models import CandidateProfile, NearMiss
-from marketplace.services import near_misses, privacy, profiles, suggestions
-from marketplace.services.matcher import Matcher
+from marketplace.suggestions import near_misses, bridge as suggestions
+from marketplace.privacy import records as privacy
+from marketplace.profiles import operations as profiles
+from marketplace.suggestions.matcher import Matcher
 from tests.matcher import world as matcher_world
 from tests.services.test_suggestions import _candidate, _position, world  # noqa: F401
 
@@ -138,7 +140,7 @@ def test_candidate_dashboard_and_coordinator_view_show_why_not_yet(app, client, 
 
 def test_a_postings_change_recomputes_the_near_misses_it_affects(app_ctx):
     from marketplace.models import CloseReason, Posting
-    from marketplace.services import postings
+    from marketplace.postings import operations as postings
 
     coordinator, org = matcher_world.coordinator_and_org()
     profile_id = matcher_world.candidate(1, years=3)

@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from marketplace.services.office_dates import DateProblem, parse, to_wareki
+from marketplace.core.office_dates import DateProblem, parse, to_wareki
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -18,7 +18,9 @@ from marketplace.models import (
     User,
     Visibility,
 )
-from marketplace.services import postings, profiles, suggestions
+from marketplace.postings import operations as postings
+from marketplace.profiles import operations as profiles
+from marketplace.suggestions import bridge as suggestions
 
 
 def _candidate(make_user, app, *, years: int, exams: list[str], claims: bool = False, intro: str = "",
@@ -179,7 +181,7 @@ def test_capacity_proposal_respects_open_places(app, client, make_user, world, l
     with app.app_context():
         suggestions.refresh_all()
         db.session.commit()
-        from marketplace.services.proposals import propose
+        from marketplace.suggestions.proposals import propose
 
         coordinator = db.session.get(User, world["coordinator"])
         for mode in ("min_cost", "stable"):

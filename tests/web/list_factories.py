@@ -5,8 +5,9 @@ from typing import Any
 
 from marketplace.extensions import db
 from marketplace.models import FieldVisibility, Organisation, User, Visibility
-from marketplace.services import postings, profiles
-from marketplace.services.profiles import Career, ProfileData
+from marketplace.postings import operations as postings
+from marketplace.profiles import operations as profiles
+from marketplace.profiles.operations import Career, ProfileData
 
 
 def publish_posting(app, member_id: int, coordinator_id: int, scheme: str, posting_type: str, *,

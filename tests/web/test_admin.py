@@ -5,8 +5,8 @@ import sqlalchemy as sa
 
 from marketplace.extensions import db
 from marketplace.models import Organisation, OrgKind, Role, User
-from marketplace.services import organisations
-from marketplace.services.errors import PermissionDenied
+from marketplace.organisations import operations as organisations
+from marketplace.core.domain_errors import PermissionDenied
 
 
 def test_admin_verifies_an_organisation(app, make_user, make_org, login_as):

@@ -13,7 +13,7 @@ NAMED = {"title": "ゆずポン酢「柚香しずく」の販路開拓", "descri
 
 
 def _kochi_city(app) -> tuple[str, str]:
-    from marketplace.services.reference import load_reference
+    from marketplace.seeding.reference import load_reference
 
     with app.app_context():
         load_reference()
@@ -51,7 +51,7 @@ def test_linkable_details_are_flagged_and_the_city_is_hidden(app, client, kochi,
     login_as(kochi["coordinator"])
     with app.app_context():
         from marketplace.models import User
-        from marketplace.services import postings
+        from marketplace.postings import operations as postings
 
         postings.submit_for_review(db.session.get(User, kochi["coordinator"]), db.session.get(Posting, case_id))
         db.session.commit()
@@ -62,7 +62,7 @@ def test_linkable_details_are_flagged_and_the_city_is_hidden(app, client, kochi,
 
     with app.app_context():
         from marketplace.models import User
-        from marketplace.services import postings
+        from marketplace.postings import operations as postings
 
         postings.approve(db.session.get(User, kochi["coordinator"]), db.session.get(Posting, case_id))
         db.session.commit()

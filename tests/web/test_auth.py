@@ -47,7 +47,7 @@ def test_register_post_redirects_so_a_reload_does_not_send_it_again(app, client,
 
 
 def test_register_form_shows_no_countrywide_municipality_list(app, client):
-    from marketplace.services.reference import load_reference
+    from marketplace.seeding.reference import load_reference
 
     with app.app_context():
         load_reference()
@@ -101,7 +101,7 @@ def test_member_registration_without_organisation_is_refused_in_japanese(client,
 
 
 def test_municipality_must_belong_to_the_chosen_prefecture(app, client, mailbox):
-    from marketplace.services.reference import load_reference
+    from marketplace.seeding.reference import load_reference
 
     with app.app_context():
         load_reference()

@@ -8,8 +8,8 @@ import sqlalchemy as sa
 
 from marketplace.extensions import db
 from marketplace.models import OrgKind, Role, SavedSearch, User, Visibility
-from marketplace.services.profiles import Career
-from marketplace.services.search import run_saved_search
+from marketplace.profiles.operations import Career
+from marketplace.postings.search import run_saved_search
 from tests.web.list_factories import build_profile
 
 PHONE = "080-9876-5432"

@@ -26,7 +26,8 @@ from marketplace.models import (
     User,
     Visibility,
 )
-from marketplace.services import csv_io, organisations
+from marketplace.core import csv_io
+from marketplace.organisations import operations as organisations
 from tests.web.test_postings import ACCELERATOR_POSITION, SUCCESSION_CASE
 
 SIDE_JOB_PROJECT = {

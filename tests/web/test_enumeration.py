@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from marketplace.extensions import db
 from marketplace.models import OutboxMessage
-from marketplace.services import accounts
+from marketplace.accounts import operations as accounts
 
 PASSWORD = "sunny-Kochi-2026"
 
@@ -154,7 +154,7 @@ def test_reset_requests_are_forgotten_after_a_week_and_erased_with_the_account(a
     from datetime import timedelta
 
     from marketplace.models import PasswordResetRequest, User, utcnow
-    from marketplace.services import profiles
+    from marketplace.profiles import operations as profiles
 
     user_id = make_user(email="leaving@example.jp")
     with app.app_context(), app.test_request_context():

@@ -8,8 +8,9 @@ import sqlalchemy as sa
 
 from marketplace.extensions import db
 from marketplace.models import CandidateProfile, ConsentRecord, FieldVisibility, Match, OrgKind, Role, Visibility
-from marketplace.services import pipeline, visibility
-from marketplace.services.visibility import Audience
+from marketplace.matches import operations as pipeline
+from marketplace.profiles import visibility
+from marketplace.profiles.visibility import Audience
 from tests.web.test_profiles import PROFILE
 
 F = FieldVisibility
@@ -97,7 +98,7 @@ def test_the_match_page_says_what_the_organisation_sees(app, client, make_user, 
     client.post("/auth/logout")
     with app.app_context():
         from marketplace.models import User
-        from marketplace.services import postings
+        from marketplace.postings import operations as postings
 
         profile = db.session.scalar(sa.select(CandidateProfile))
         member_user, coordinator_user = db.session.get(User, member), db.session.get(User, coordinator)

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from marketplace.extensions import db
 from marketplace.models import Posting
-from marketplace.services.demo import build_plan
+from marketplace.seeding.demo import build_plan
 from tests.web.test_postings import SUCCESSION_CASE, _publish, kochi  # noqa: F401 (fixture)
 
 SIDE_JOB = {"title": "EC販路拡大", "description": "ネット販売の立ち上げ", "prefecture_code": "39", "remote": "remote",

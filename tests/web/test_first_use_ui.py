@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from marketplace.i18n import format_period, format_score
+from marketplace.core.i18n import format_period, format_score
 from marketplace.models import Role
 from tests.web.test_profiles import PROFILE
 

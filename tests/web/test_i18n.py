@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from marketplace.extensions import db
-from marketplace.i18n import fiscal_year, format_date, format_datetime, reiwa_fiscal_year_label
+from marketplace.core.i18n import fiscal_year, format_date, format_datetime, reiwa_fiscal_year_label
 from marketplace.models import User
 
 

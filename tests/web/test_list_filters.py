@@ -221,7 +221,7 @@ def test_candidate_list_still_respects_visibility(app, client, make_user, org_me
 
 
 def test_candidate_filter_vocabulary_is_the_profile_form_vocabulary():
-    from marketplace.candidates.forms import ALL_FORMS
-    from marketplace.filter_options import CANDIDATE_EMPLOYMENT_FORMS
+    from marketplace.profiles.forms import ALL_FORMS
+    from marketplace.schemes.filter_options import CANDIDATE_EMPLOYMENT_FORMS
 
     assert CANDIDATE_EMPLOYMENT_FORMS == ALL_FORMS

@@ -145,7 +145,7 @@ def test_side_job_over_five_months_warns_about_the_subsidy(app, client, kochi, l
 
 def _publish(app, posting_id, coordinator_id):
     from marketplace.models import User
-    from marketplace.services import postings
+    from marketplace.postings import operations as postings
 
     with app.app_context():
         posting = db.session.get(Posting, posting_id)
@@ -248,7 +248,7 @@ def test_expired_postings_close_automatically(app, kochi):
     from datetime import UTC, date, datetime
 
     from marketplace.models import Organisation, User
-    from marketplace.services import postings
+    from marketplace.postings import operations as postings
 
     with app.app_context():
         member = db.session.get(User, kochi["member"])

@@ -30,7 +30,7 @@ def test_posts_without_csrf_token_are_refused(csrf_app, app):
 
 
 def test_secret_key_is_generated_once_into_the_instance_folder(tmp_path, app):
-    from marketplace.secret_key import resolve_secret_key
+    from marketplace.core.secret_key import resolve_secret_key
 
     app.instance_path = str(tmp_path)
     app.config["SECRET_KEY"] = None
@@ -63,7 +63,7 @@ def test_crash_shows_an_incident_id_and_no_traceback(app_config, caplog):
 
 
 def test_without_smtp_mail_goes_to_the_outbox_folder(app_config, tmp_path, capsys):
-    from marketplace.services.mail import Mail, send_mail
+    from marketplace.digests.mail import Mail, send_mail
 
     app = create_app(app_config | {"MAIL_SERVER": None})
     app.instance_path = str(tmp_path)

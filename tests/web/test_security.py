@@ -17,7 +17,7 @@ from werkzeug.routing import IntegerConverter
 from marketplace import create_app
 from marketplace.extensions import db
 from marketplace.models import RecoveryCode, Role, User
-from marketplace.services.demo import DEMO_TOTP_SECRET
+from marketplace.seeding.demo import DEMO_TOTP_SECRET
 from tests.conftest import PASSWORD, enrol_second_factor, login, make_config
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -205,7 +205,7 @@ def test_cookies_are_secure_when_configured(smtp_server):
     secure_app = create_app(make_config(controller.port, SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True))
     with secure_app.app_context():
         db.create_all()
-        from marketplace.services import accounts
+        from marketplace.accounts import operations as accounts
         accounts.create_user("secure@example.jp", PASSWORD, Role.CANDIDATE, verified=True)
         db.session.commit()
     response = login(secure_app.test_client(), "secure@example.jp")
@@ -531,7 +531,7 @@ def test_demo_coordinators_share_the_documented_secret(app, runner, client):
     assert result.exit_code == 0, result.output
     assert DEMO_TOTP_SECRET in result.output
     assert DEMO_TOTP_SECRET in (REPO_ROOT / "README.md").read_text("utf-8")
-    from marketplace.services.demo import DEMO_PASSWORD
+    from marketplace.seeding.demo import DEMO_PASSWORD
 
     response = login(client, "coordinator.kochi@example.jp", DEMO_PASSWORD)
     assert response.headers["Location"] == CODE_PAGE

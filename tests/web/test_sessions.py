@@ -12,8 +12,8 @@ import sqlalchemy as sa
 
 from marketplace.extensions import db
 from marketplace.models import User, UserSession, utcnow
-from marketplace.services import profiles
-from marketplace.services.sessions import approximate_place, summarise_user_agent
+from marketplace.profiles import operations as profiles
+from marketplace.accounts.sessions import approximate_place, summarise_user_agent
 from tests.conftest import PASSWORD, login
 
 FIREFOX = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0"
